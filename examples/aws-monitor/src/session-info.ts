@@ -1,0 +1,91 @@
+// The `session_info` tool: what the server knows of the caller. In the 2025 era that is the stored session
+// record; in the 2026-07-28 era there is no session by design, so it reports the request's `_meta` envelope.
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  LOG_LEVEL_META_KEY,
+  type McpServer,
+  PROTOCOL_VERSION_META_KEY,
+} from '@modelcontextprotocol/server';
+import type { LambdaMcpContext } from 'lambda-mcp';
+import * as z from 'zod/v4';
+
+const Client = z.object({ name: z.string(), version: z.string() }).partial().passthrough();
+
+/** The structured result of `session_info`. */
+export const SessionInfoOutput = z.object({
+  era: z.enum(['legacy', 'modern']),
+  hasSession: z.boolean(),
+  sessionId: z.string().optional(),
+  protocolVersion: z.string().optional(),
+  clientInfo: Client.optional(),
+  clientCapabilities: z.record(z.string(), z.unknown()).optional(),
+  createdAt: z.string().optional(),
+  lastActiveAt: z.string().optional(),
+  expiresAt: z.string().optional(),
+  logLevel: z.string().optional(),
+  subscriptions: z.array(z.string()).optional(),
+  note: z.string(),
+});
+type SessionInfo = z.infer<typeof SessionInfoOutput>;
+
+/** Registers `session_info` on a server built for the request described by `ctx`. */
+export function registerSessionInfo(server: McpServer, ctx: LambdaMcpContext): void {
+  server.registerTool(
+    'session_info',
+    {
+      title: 'Session information',
+      description:
+        "Shows the caller's session: id, protocol version, client info and capabilities, timestamps, log level " +
+        'and subscriptions (2025 revisions), or the per-request _meta envelope (2026-07-28, which has no sessions).',
+      inputSchema: z.object({}),
+      outputSchema: SessionInfoOutput,
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    async (_args, call) => {
+      // The SDK lifts the reserved envelope keys out of `_meta` into `envelope`; read both.
+      const meta = { ...call.mcpReq._meta, ...call.mcpReq.envelope } as Record<string, unknown>;
+      const info = describe(ctx, meta);
+      return { content: [{ type: 'text', text: JSON.stringify(info, null, 2) }], structuredContent: info };
+    },
+  );
+}
+
+function describe(ctx: LambdaMcpContext, meta: Record<string, unknown> | undefined): SessionInfo {
+  const session = ctx.session;
+  if (session) {
+    const params = session.initializeParams;
+    return {
+      era: 'legacy',
+      hasSession: true,
+      sessionId: session.id,
+      protocolVersion: session.protocolVersion,
+      clientInfo: params.clientInfo as SessionInfo['clientInfo'],
+      clientCapabilities: params.capabilities as Record<string, unknown>,
+      createdAt: new Date(session.createdAt).toISOString(),
+      lastActiveAt: new Date(session.lastActiveAt).toISOString(),
+      expiresAt: new Date(session.expiresAt).toISOString(),
+      ...(session.logLevel && { logLevel: session.logLevel }),
+      subscriptions: session.subscriptions,
+      note: 'Session state is stored by lambda-mcp and restored on whichever instance serves the request.',
+    };
+  }
+  return {
+    era: ctx.era,
+    hasSession: false,
+    ...(typeof meta?.[PROTOCOL_VERSION_META_KEY] === 'string' && {
+      protocolVersion: meta[PROTOCOL_VERSION_META_KEY] as string,
+    }),
+    ...(meta?.[CLIENT_INFO_META_KEY] !== undefined && {
+      clientInfo: meta[CLIENT_INFO_META_KEY] as SessionInfo['clientInfo'],
+    }),
+    ...(meta?.[CLIENT_CAPABILITIES_META_KEY] !== undefined && {
+      clientCapabilities: meta[CLIENT_CAPABILITIES_META_KEY] as Record<string, unknown>,
+    }),
+    ...(typeof meta?.[LOG_LEVEL_META_KEY] === 'string' && { logLevel: meta[LOG_LEVEL_META_KEY] as string }),
+    note:
+      ctx.era === 'modern'
+        ? 'Protocol 2026-07-28 is stateless: every request carries its own _meta envelope, so no session exists by design.'
+        : 'No session: this request was not part of an initialized 2025 session.',
+  };
+}

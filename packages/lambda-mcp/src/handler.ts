@@ -1,0 +1,185 @@
+// The one core: `fetch(Request) → Response` for every MCP revision on one endpoint. The edge checks run
+// first; then the SDK's own classifier routes 2026-07-28 traffic to the SDK's `createMcpHandler` and
+// 2025-era traffic to lambda-mcp's sessionful transport. Adapters (Lambda, node:http) only convert.
+import {
+  type AuthInfo,
+  createMcpHandler,
+  createRequestStateCodec,
+  isLegacyRequest,
+  type McpHttpHandler,
+  type PerRequestResponseMode,
+  type RequestStateCodec,
+  type ServerEventBus,
+  type ServerNotifier,
+} from '@modelcontextprotocol/server';
+import type { LambdaMcpServerFactory } from './context.js';
+import { HttpError, LambdaMcpError, StoreUnavailableError } from './errors.js';
+import { SessionEventHub } from './events/session-hub.js';
+import { checkEdge, readPostBody, withCors } from './http/edge.js';
+import { jsonRpcErrorResponse, RpcCode } from './http/responses.js';
+import { LegacySessions, type PostBody } from './legacy/sessions.js';
+import { isInLambda, resolveRequestStateKey } from './request-state-key.js';
+import { MemoryEventStore, MemoryResponseMailbox, MemorySessionStore } from './stores/memory.js';
+import type { EventStore, ResponseMailbox, SessionStore } from './stores/types.js';
+
+/** Options of {@link createLambdaMcp}; every one has a default fit for a local run. */
+export interface LambdaMcpOptions {
+  /** Where 2025-era sessions live. Default: in this process's memory. */
+  sessionStore?: SessionStore;
+  /** The sessions' SSE event logs. Default: in memory. */
+  eventStore?: EventStore;
+  /** Carries client answers to server-to-client requests between instances. Default: in memory. */
+  mailbox?: ResponseMailbox;
+  /** Live fan-out of stored events to this process's open streams. Default: a new hub. */
+  hub?: SessionEventHub;
+  /** The 2026-07-28 `subscriptions/listen` event bus. Default: the SDK's in-process bus. */
+  bus?: ServerEventBus;
+  /**
+   * How SSE streams behave: `live` keeps GET streams open (local server, Lambda response streaming);
+   * `poll` replays and closes them with `retry:` (buffered Lambda). Default `live`.
+   */
+  sse?: 'poll' | 'live';
+  /** Reconnect delay announced with `retry:` on SSE streams, in ms. Default 1000. */
+  retryMs?: number;
+  /** SSE keep-alive comment interval, in ms; 0 disables. Default 15000. */
+  keepAliveMs?: number;
+  /** Longest a live GET stream stays open before a clean, resumable close, in ms; 0 = no limit. Default 0. */
+  maxStreamMs?: number;
+  /** Idle time after which a 2025-era session expires, in seconds. Default 3600. */
+  sessionIdleSeconds?: number;
+  /** Browser origins allowed besides same-origin (see `ALLOWED_ORIGINS`). Default: localhost origins. */
+  allowedOrigins?: readonly string[];
+  /** Hostnames the `Host` header must match; set it when bound to localhost. Default: no check. */
+  allowedHosts?: readonly string[];
+  /** Largest POST body, in bytes. Default 4 MiB. */
+  maxBodyBytes?: number;
+  /**
+   * Key for MRTR `requestState` (>= 32 bytes, or its hex/base64 text). Default: `MCP_REQUEST_STATE_KEY`;
+   * inside Lambda a missing key stops start-up, locally a per-process key is used with a warning.
+   */
+  requestStateKey?: string | Uint8Array;
+  /** Response shaping for 2026-07-28 requests (the SDK's `responseMode`). Default `auto`. */
+  responseMode?: PerRequestResponseMode;
+  /** Reports errors that do not change a response (the SDK's `onerror` convention). */
+  onerror?: (error: Error) => void;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+/** Per-request inputs besides the request itself. */
+export interface LambdaMcpRequestOptions {
+  /** Validated authentication of the caller (pass-through; lambda-mcp verifies no token itself). */
+  authInfo?: AuthInfo;
+}
+
+/** The handler: a web-standard `fetch` plus the modern leg's notification helpers. */
+export interface LambdaMcpHandler {
+  /** Serves one HTTP request of any revision. Never rejects: every failure is an HTTP answer. */
+  fetch: (request: Request, options?: LambdaMcpRequestOptions) => Promise<Response>;
+  /** Publishes 2026-07-28 change notifications to open `subscriptions/listen` streams. */
+  notify: ServerNotifier;
+  /** The 2026-07-28 event bus. */
+  bus: ServerEventBus;
+  /** The MRTR `requestState` codec the factory receives, for use outside a request. */
+  requestState: RequestStateCodec;
+  /** Aborts in-flight 2026-07-28 exchanges. */
+  close: () => Promise<void>;
+}
+
+const DEFAULT_ALLOWED_ORIGINS = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * Serves an MCP server factory on every protocol revision from one `fetch` handler.
+ *
+ * @example
+ * const handler = createLambdaMcp((ctx) => {
+ *   const server = new McpServer({ name: 'demo', version: '1.0.0' }, { requestState: { verify: ctx.requestState.verify } });
+ *   server.registerTool('hello', { description: 'Says hello' }, async () => ({ content: [{ type: 'text', text: 'hi' }] }));
+ *   return server;
+ * });
+ * const response = await handler.fetch(new Request('http://localhost/mcp', { method: 'POST', ... }));
+ */
+export function createLambdaMcp(factory: LambdaMcpServerFactory, options: LambdaMcpOptions = {}): LambdaMcpHandler {
+  const onerror = options.onerror ?? (() => {});
+  const key =
+    options.requestStateKey ??
+    resolveRequestStateKey(process.env.MCP_REQUEST_STATE_KEY, {
+      inLambda: isInLambda(),
+      warn: (message) => console.warn(`[lambda-mcp] ${message}`),
+    });
+  const requestState = createRequestStateCodec({ key });
+  const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  const edge = {
+    allowedOrigins: options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS,
+    allowedHosts: options.allowedHosts,
+    maxBodyBytes,
+  };
+
+  const modern: McpHttpHandler = createMcpHandler((ctx) => factory({ ...ctx, requestState }), {
+    legacy: 'reject',
+    onerror,
+    maxRequestBodySize: maxBodyBytes,
+    ...(options.bus && { bus: options.bus }),
+    ...(options.responseMode && { responseMode: options.responseMode }),
+    ...(options.keepAliveMs !== undefined && { keepAliveMs: options.keepAliveMs }),
+  });
+  const legacy = new LegacySessions({
+    factory,
+    requestState,
+    sessions: options.sessionStore ?? new MemorySessionStore(options.now),
+    events: options.eventStore ?? new MemoryEventStore(),
+    mailbox: options.mailbox ?? new MemoryResponseMailbox(),
+    hub: options.hub ?? new SessionEventHub(),
+    sse: options.sse ?? 'live',
+    retryMs: options.retryMs ?? 1000,
+    keepAliveMs: options.keepAliveMs ?? 15_000,
+    maxStreamMs: options.maxStreamMs ?? 0,
+    sessionIdleMs: (options.sessionIdleSeconds ?? 3600) * 1000,
+    onerror,
+    now: options.now ?? Date.now,
+  });
+
+  const route = async (request: Request, authInfo?: AuthInfo): Promise<Response> => {
+    const early = checkEdge(request, edge);
+    if (early) return early;
+    let body: PostBody | undefined;
+    if (request.method === 'POST') body = await readPostBody(request, maxBodyBytes);
+    const isLegacy = body?.kind === 'invalid' || (await isLegacyRequest(request, body?.value));
+    if (isLegacy) return legacy.handle(request, body, authInfo);
+    return modern.fetch(request, {
+      ...(body?.kind === 'json' && { parsedBody: body.value }),
+      ...(authInfo && { authInfo }),
+    });
+  };
+
+  return {
+    fetch: async (request, requestOptions) => {
+      let response: Response;
+      try {
+        response = await route(request, requestOptions?.authInfo);
+      } catch (error) {
+        response = errorResponse(error, onerror);
+      }
+      return withCors(response, request);
+    },
+    notify: modern.notify,
+    bus: modern.bus,
+    requestState,
+    close: modern.close,
+  };
+}
+
+/** Maps anything thrown on the request path to its HTTP answer; only real bugs become 500. */
+function errorResponse(error: unknown, onerror: (error: Error) => void): Response {
+  if (error instanceof HttpError) {
+    return jsonRpcErrorResponse(error.status, error.code, error.message, error.headers);
+  }
+  if (error instanceof StoreUnavailableError) {
+    onerror(error);
+    return jsonRpcErrorResponse(503, RpcCode.InternalError, 'Service Unavailable: session storage failed', {
+      'retry-after': '1',
+    });
+  }
+  onerror(error instanceof Error ? error : new LambdaMcpError(String(error)));
+  return jsonRpcErrorResponse(500, RpcCode.InternalError, 'Internal error');
+}

@@ -1,0 +1,27 @@
+// lambda-mcp's public API: the one `fetch` core, its factory context, the store seams with their in-memory
+// defaults, and the error family. Adapters live in subpath exports (`lambda-mcp/lambda`, `lambda-mcp/node`).
+export type { LambdaMcpContext, LambdaMcpServerFactory } from './context.js';
+export {
+  ConfigError,
+  HttpError,
+  LambdaMcpError,
+  StoreConflictError,
+  StoreUnavailableError,
+} from './errors.js';
+export { SessionEventHub } from './events/session-hub.js';
+export {
+  createLambdaMcp,
+  type LambdaMcpHandler,
+  type LambdaMcpOptions,
+  type LambdaMcpRequestOptions,
+} from './handler.js';
+export { isInLambda, resolveRequestStateKey } from './request-state-key.js';
+export { MemoryEventStore, MemoryResponseMailbox, MemorySessionStore } from './stores/memory.js';
+export type {
+  EventStore,
+  ResponseMailbox,
+  SessionPatch,
+  SessionRecord,
+  SessionStore,
+  StoredEvent,
+} from './stores/types.js';

@@ -1,0 +1,370 @@
+// The 2025-era leg (2025-03-26, 2025-06-18, 2025-11-25) with real sessions that any instance can serve:
+// POST initialize creates a session record; every later POST loads it (one read), builds a fresh server
+// from the factory, replays the stored initialize into it and delivers the message; GET streams the
+// session's event log (snapshot-and-close on buffered Lambda, live locally); DELETE ends the session.
+import { randomBytes } from 'node:crypto';
+import {
+  type AuthInfo,
+  isInitializeRequest,
+  isJSONRPCNotification,
+  isJSONRPCRequest,
+  isJSONRPCResponse,
+  type JSONRPCMessage,
+  type JSONRPCNotification,
+  type JSONRPCRequest,
+  type JSONRPCResponse,
+  type LoggingLevel,
+  type MessageExtraInfo,
+  parseJSONRPCMessage,
+  type RequestStateCodec,
+} from '@modelcontextprotocol/server';
+import type { LambdaMcpServerFactory } from '../context.js';
+import { HttpError, StoreConflictError, StoreUnavailableError } from '../errors.js';
+import type { SessionEventHub } from '../events/session-hub.js';
+import { RpcCode } from '../http/responses.js';
+import type { EventStore, ResponseMailbox, SessionPatch, SessionRecord, SessionStore } from '../stores/types.js';
+import { Exchange } from './exchange.js';
+import { ExchangeTransport } from './exchange-transport.js';
+import { streamSessionEvents } from './get-stream.js';
+import { LEGACY_PROTOCOL_VERSIONS, supportsPriming } from './versions.js';
+
+/** The stream id of a session's standalone (GET) stream. */
+export const STANDALONE_STREAM = 'get';
+
+/** How many messages a 2025-03-26 batch may hold. */
+const MAX_BATCH = 100;
+
+/** Refresh `lastActiveAt` at most this often, so reads of an active session stay write-free. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+/** A POST body as the edge read it. */
+export type PostBody = { kind: 'json'; value: unknown } | { kind: 'invalid' };
+
+/** Options of {@link LegacySessions}. */
+export interface LegacySessionsOptions {
+  factory: LambdaMcpServerFactory;
+  requestState: RequestStateCodec;
+  sessions: SessionStore;
+  events: EventStore;
+  mailbox: ResponseMailbox;
+  hub: SessionEventHub;
+  /** GET streams: `poll` replays and closes (buffered Lambda), `live` stays open (local, streaming). */
+  sse: 'poll' | 'live';
+  retryMs: number;
+  keepAliveMs: number;
+  /** Longest a live GET stream stays open before a clean close the client resumes from; 0 = no limit. */
+  maxStreamMs: number;
+  sessionIdleMs: number;
+  onerror: (error: Error) => void;
+  now: () => number;
+}
+
+/** Serves 2025-era requests; see the module comment. */
+export class LegacySessions {
+  readonly #o: LegacySessionsOptions;
+  /** Requests running in this process, by session and request id, so `notifications/cancelled` finds them. */
+  readonly #inflight = new Map<string, ExchangeTransport>();
+
+  constructor(options: LegacySessionsOptions) {
+    this.#o = options;
+  }
+
+  /** Answers one 2025-era request (the edge has checked method, origin, content type and size). */
+  async handle(request: Request, body: PostBody | undefined, authInfo?: AuthInfo): Promise<Response> {
+    switch (request.method) {
+      case 'POST':
+        return this.#post(request, body ?? { kind: 'invalid' }, authInfo);
+      case 'GET':
+        return this.#get(request);
+      case 'DELETE':
+        return this.#delete(request);
+      default:
+        throw new HttpError(405, RpcCode.ServerError, 'Method not allowed.', { allow: 'GET, POST, DELETE' });
+    }
+  }
+
+  async #post(request: Request, body: PostBody, authInfo?: AuthInfo): Promise<Response> {
+    const accept = request.headers.get('accept') ?? '';
+    if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
+      throw new HttpError(
+        406,
+        RpcCode.ServerError,
+        'Not Acceptable: Client must accept both application/json and text/event-stream',
+      );
+    }
+    if (body.kind === 'invalid') throw new HttpError(400, RpcCode.ParseError, 'Parse error: Invalid JSON');
+    const batch = Array.isArray(body.value);
+    const items: unknown[] = batch ? (body.value as unknown[]) : [body.value];
+    if (items.length === 0 || items.length > MAX_BATCH) {
+      throw new HttpError(400, RpcCode.InvalidRequest, `Invalid Request: a batch holds 1 to ${MAX_BATCH} messages`);
+    }
+    let messages: JSONRPCMessage[];
+    try {
+      messages = items.map((item) => parseJSONRPCMessage(item));
+    } catch {
+      throw new HttpError(400, RpcCode.InvalidRequest, 'Invalid Request: not a JSON-RPC 2.0 message');
+    }
+    const initialize = messages.find((m): m is JSONRPCRequest => isJSONRPCRequest(m) && isInitializeRequest(m));
+    if (initialize) {
+      if (messages.length > 1) {
+        throw new HttpError(400, RpcCode.InvalidRequest, 'Invalid Request: initialize must be sent alone');
+      }
+      return this.#initialize(request, initialize, authInfo);
+    }
+
+    const session = await this.#load(request);
+    const extra: MessageExtraInfo = { request, authInfo };
+    const requests = messages.filter(isJSONRPCRequest);
+    const notifications: JSONRPCNotification[] = [];
+    for (const message of messages) {
+      if (isJSONRPCResponse(message)) await this.#o.mailbox.deliver(session.id, message);
+      else if (isJSONRPCNotification(message)) notifications.push(message);
+    }
+    const current = await this.#touch(session);
+
+    if (requests.length === 0) {
+      await this.#notify(current, notifications, extra);
+      return new Response(null, { status: 202 });
+    }
+    return this.#serve(request, current, requests, notifications, batch, extra);
+  }
+
+  async #initialize(request: Request, initialize: JSONRPCRequest, authInfo?: AuthInfo): Promise<Response> {
+    const id = randomBytes(24).toString('base64url');
+    const now = this.#o.now();
+    const extra: MessageExtraInfo = { request, authInfo };
+    return this.#exchange(request, id, undefined, [initialize], [], false, extra, async (_request, response) => {
+      if (!('result' in response)) return;
+      const record: SessionRecord = {
+        id,
+        protocolVersion: String(response.result.protocolVersion),
+        initializeParams: (initialize.params ?? {}) as Record<string, unknown>,
+        subscriptions: [],
+        createdAt: now,
+        lastActiveAt: now,
+        expiresAt: now + this.#o.sessionIdleMs,
+        version: 1,
+      };
+      if (authInfo?.clientId) record.principal = authInfo.clientId;
+      await this.#o.sessions.create(record);
+    });
+  }
+
+  async #serve(
+    request: Request,
+    session: SessionRecord,
+    requests: JSONRPCRequest[],
+    notifications: JSONRPCNotification[],
+    batch: boolean,
+    extra: MessageExtraInfo,
+  ): Promise<Response> {
+    let current = session;
+    return this.#exchange(request, session.id, session, requests, notifications, batch, extra, async (req, res) => {
+      if (!('result' in res)) return;
+      if (!sessionPatchFor(req, current)) return;
+      current = (await this.#mutate(current, (fresh) => sessionPatchFor(req, fresh) ?? {})) ?? current;
+    });
+  }
+
+  /** Runs one exchange: fresh server, restored session, messages in, shaped response out. */
+  async #exchange(
+    request: Request,
+    sessionId: string,
+    session: SessionRecord | undefined,
+    requests: JSONRPCRequest[],
+    notifications: JSONRPCNotification[],
+    batch: boolean,
+    extra: MessageExtraInfo,
+    onResponse: (request: JSONRPCRequest, response: JSONRPCResponse) => Promise<void>,
+  ): Promise<Response> {
+    const o = this.#o;
+    const server = await o.factory({
+      era: 'legacy',
+      requestInfo: request,
+      requestState: o.requestState,
+      ...(extra.authInfo && { authInfo: extra.authInfo }),
+      ...(session && { session }),
+    });
+    const keys = requests.map((r) => inflightKey(sessionId, r.id));
+    const exchange = new Exchange({
+      requests,
+      batch,
+      protocolVersion: session?.protocolVersion ?? String(requests[0]?.params?.protocolVersion ?? ''),
+      headers: { 'mcp-session-id': sessionId },
+      ...(session && { append: (streamId, message) => this.#append(sessionId, streamId, message) }),
+      retryMs: o.retryMs,
+      keepAliveMs: o.keepAliveMs,
+      onResponse,
+      onUnrelated: (message) => {
+        if (session) this.#append(sessionId, STANDALONE_STREAM, message).catch(o.onerror);
+      },
+      onDone: () => {
+        for (const key of keys) this.#inflight.delete(key);
+        request.signal.removeEventListener('abort', onAbort);
+        server.close().catch(o.onerror);
+      },
+      onerror: o.onerror,
+    });
+    const transport = new ExchangeTransport({ sessionId, mailbox: o.mailbox, sink: exchange.sink });
+    const onAbort = () => exchange.abort();
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await server.connect(transport);
+      if (session) await transport.restore(session, extra);
+    } catch (error) {
+      exchange.fail(error);
+      return exchange.response;
+    }
+    for (const key of keys) this.#inflight.set(key, transport);
+    for (const notification of notifications) this.#deliverNotification(transport, notification, extra);
+    // Closing the connection mid-request is only safe where the client got a priming id to resume from.
+    const requestExtra: MessageExtraInfo =
+      session && supportsPriming(session.protocolVersion)
+        ? { ...extra, closeSSEStream: () => exchange.closeConnection() }
+        : extra;
+    for (const message of requests) transport.deliver(message, requestExtra);
+    return exchange.response;
+  }
+
+  /** Client notifications with no request beside them. */
+  async #notify(session: SessionRecord, notifications: JSONRPCNotification[], extra: MessageExtraInfo) {
+    const forServer: JSONRPCNotification[] = [];
+    for (const notification of notifications) {
+      if (notification.method === 'notifications/initialized') continue; // Replayed into every instance.
+      if (notification.method === 'notifications/cancelled') {
+        const target = this.#inflight.get(inflightKey(session.id, notification.params?.requestId));
+        target?.deliver(notification, extra);
+        continue;
+      }
+      forServer.push(notification);
+    }
+    if (forServer.length === 0) return;
+    const server = await this.#o.factory({
+      era: 'legacy',
+      requestState: this.#o.requestState,
+      session,
+      ...(extra.request && { requestInfo: extra.request }),
+      ...(extra.authInfo && { authInfo: extra.authInfo }),
+    });
+    const transport = new ExchangeTransport({
+      sessionId: session.id,
+      mailbox: this.#o.mailbox,
+      sink: (message) => this.#append(session.id, STANDALONE_STREAM, message).catch(this.#o.onerror),
+    });
+    try {
+      await server.connect(transport);
+      await transport.restore(session, extra);
+      for (const notification of forServer) transport.deliver(notification, extra);
+      // Notification handlers run on the next turns of the event loop; let them start before closing.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      await server.close().catch(this.#o.onerror);
+    }
+  }
+
+  #deliverNotification(transport: ExchangeTransport, notification: JSONRPCNotification, extra: MessageExtraInfo) {
+    if (notification.method === 'notifications/initialized') return;
+    transport.deliver(notification, extra);
+  }
+
+  async #get(request: Request): Promise<Response> {
+    if (!(request.headers.get('accept') ?? '').includes('text/event-stream')) {
+      throw new HttpError(406, RpcCode.ServerError, 'Not Acceptable: Client must accept text/event-stream');
+    }
+    const session = await this.#load(request);
+    return streamSessionEvents({
+      session,
+      lastEventId: request.headers.get('last-event-id') ?? undefined,
+      standaloneStream: STANDALONE_STREAM,
+      events: this.#o.events,
+      hub: this.#o.hub,
+      mode: this.#o.sse,
+      retryMs: this.#o.retryMs,
+      keepAliveMs: this.#o.keepAliveMs,
+      maxStreamMs: this.#o.maxStreamMs,
+      signal: request.signal,
+    });
+  }
+
+  async #delete(request: Request): Promise<Response> {
+    const session = await this.#load(request);
+    await this.#o.sessions.delete(session.id);
+    await this.#o.events.deleteSession(session.id).catch(this.#o.onerror);
+    return new Response(null, { status: 200 });
+  }
+
+  /** Checks the session headers and loads the session: 400 without a header, 404 when it is gone. */
+  async #load(request: Request): Promise<SessionRecord> {
+    const id = request.headers.get('mcp-session-id');
+    if (!id) throw new HttpError(400, RpcCode.ServerError, 'Bad Request: Mcp-Session-Id header is required');
+    const version = request.headers.get('mcp-protocol-version');
+    if (version !== null && !LEGACY_PROTOCOL_VERSIONS.includes(version)) {
+      throw new HttpError(
+        400,
+        RpcCode.ServerError,
+        `Bad Request: Unsupported protocol version: ${version} (supported versions: ${LEGACY_PROTOCOL_VERSIONS.join(', ')})`,
+      );
+    }
+    const session = await this.#o.sessions.get(id);
+    if (!session) throw new HttpError(404, RpcCode.SessionNotFound, 'Session not found');
+    return session;
+  }
+
+  async #append(sessionId: string, streamId: string, message: JSONRPCMessage) {
+    const event = await this.#o.events.append(sessionId, streamId, message);
+    this.#o.hub.publish(sessionId, event);
+    return event;
+  }
+
+  /** Keeps an active session alive, writing at most once a minute. */
+  async #touch(session: SessionRecord): Promise<SessionRecord> {
+    const now = this.#o.now();
+    if (now - session.lastActiveAt < TOUCH_INTERVAL_MS) return session;
+    const updated = await this.#mutate(session, () => ({
+      lastActiveAt: now,
+      expiresAt: now + this.#o.sessionIdleMs,
+    }));
+    if (!updated) throw new HttpError(404, RpcCode.SessionNotFound, 'Session not found');
+    return updated;
+  }
+
+  /** A versioned update, re-read and retried when another writer won the race. */
+  async #mutate(session: SessionRecord, patch: (current: SessionRecord) => SessionPatch) {
+    let current: SessionRecord | undefined = session;
+    for (let attempt = 0; attempt < 8 && current; attempt++) {
+      try {
+        return await this.#o.sessions.update(current.id, current.version, patch(current));
+      } catch (error) {
+        if (!(error instanceof StoreConflictError)) throw error;
+        current = await this.#o.sessions.get(session.id);
+      }
+    }
+    if (!current) return undefined;
+    throw new StoreUnavailableError(`Session ${session.id} is updated too often to write`);
+  }
+}
+
+/** What a successful request changes in the stored session, if anything. */
+function sessionPatchFor(request: JSONRPCRequest, session: SessionRecord): SessionPatch | undefined {
+  const params = request.params ?? {};
+  switch (request.method) {
+    case 'logging/setLevel':
+      return session.logLevel === params.level ? undefined : { logLevel: params.level as LoggingLevel };
+    case 'resources/subscribe': {
+      const uri = String(params.uri);
+      return session.subscriptions.includes(uri) ? undefined : { subscriptions: [...session.subscriptions, uri] };
+    }
+    case 'resources/unsubscribe': {
+      const uri = String(params.uri);
+      return session.subscriptions.includes(uri)
+        ? { subscriptions: session.subscriptions.filter((s) => s !== uri) }
+        : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function inflightKey(sessionId: string, requestId: unknown): string {
+  return `${sessionId}\0${String(requestId)}`;
+}

@@ -1,0 +1,138 @@
+// In-memory stores: the embedded default for local runs and unit tests. Each behaves like its DynamoDB
+// counterpart (copies in and out, conditional create, versioned update, expiry on read) so that both pass
+// one contract suite. State lives in this process only: share one instance between handlers to share it.
+import type { JSONRPCMessage, JSONRPCResponse } from '@modelcontextprotocol/server';
+import { StoreConflictError } from '../errors.js';
+import {
+  type EventStore,
+  eventId,
+  type ResponseMailbox,
+  type SessionPatch,
+  type SessionRecord,
+  type SessionStore,
+  type StoredEvent,
+} from './types.js';
+
+/** Sessions in a Map. `now` is injectable so tests can move time. */
+export class MemorySessionStore implements SessionStore {
+  readonly #sessions = new Map<string, SessionRecord>();
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async create(record: SessionRecord): Promise<void> {
+    if (this.#live(record.id)) throw new StoreConflictError(`Session ${record.id} exists already`);
+    this.#sessions.set(record.id, structuredClone(record));
+  }
+
+  async get(id: string): Promise<SessionRecord | undefined> {
+    const record = this.#live(id);
+    return record && structuredClone(record);
+  }
+
+  async update(id: string, expectedVersion: number, patch: SessionPatch): Promise<SessionRecord | undefined> {
+    const record = this.#live(id);
+    if (!record) return undefined;
+    if (record.version !== expectedVersion) {
+      throw new StoreConflictError(`Session ${id} is at version ${record.version}, not ${expectedVersion}`);
+    }
+    const next: SessionRecord = { ...record, ...structuredClone(patch), version: record.version + 1 };
+    this.#sessions.set(id, next);
+    return structuredClone(next);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const existed = this.#live(id) !== undefined;
+    this.#sessions.delete(id);
+    return existed;
+  }
+
+  #live(id: string): SessionRecord | undefined {
+    const record = this.#sessions.get(id);
+    if (record && record.expiresAt <= this.now()) {
+      this.#sessions.delete(id);
+      return undefined;
+    }
+    return record;
+  }
+}
+
+/** Each session's event log as an array; sequence numbers are contiguous from 1. */
+export class MemoryEventStore implements EventStore {
+  readonly #logs = new Map<string, StoredEvent[]>();
+
+  async append(sessionId: string, streamId: string, message: JSONRPCMessage): Promise<StoredEvent> {
+    let log = this.#logs.get(sessionId);
+    if (!log) {
+      log = [];
+      this.#logs.set(sessionId, log);
+    }
+    const seq = log.length + 1;
+    const event: StoredEvent = { id: eventId(streamId, seq), streamId, seq, message: structuredClone(message) };
+    log.push(event);
+    return structuredClone(event);
+  }
+
+  async read(sessionId: string, streamId: string, afterSeq?: number) {
+    const log = this.#logs.get(sessionId) ?? [];
+    const lastSeq = log.length;
+    if (afterSeq === undefined) return { events: [], lastSeq };
+    const events = log.slice(afterSeq).filter((event) => event.streamId === streamId);
+    return { events: structuredClone(events), lastSeq };
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    this.#logs.delete(sessionId);
+  }
+}
+
+interface Waiter {
+  resolve: (response: JSONRPCResponse) => void;
+}
+
+/**
+ * Hands client answers to waiters in this process. An answer that arrives before anyone waits is kept for
+ * `keepMs`, so a waiter that subscribes late still gets it.
+ */
+export class MemoryResponseMailbox implements ResponseMailbox {
+  readonly #waiters = new Map<string, Waiter>();
+  readonly #kept = new Map<string, { response: JSONRPCResponse; timer: NodeJS.Timeout }>();
+  constructor(private readonly keepMs = 600_000) {}
+
+  async deliver(sessionId: string, response: JSONRPCResponse): Promise<void> {
+    const key = `${sessionId}\0${String(response.id)}`;
+    const waiter = this.#waiters.get(key);
+    if (waiter) {
+      this.#waiters.delete(key);
+      waiter.resolve(structuredClone(response));
+      return;
+    }
+    const timer = setTimeout(() => this.#kept.delete(key), this.keepMs);
+    timer.unref();
+    const previous = this.#kept.get(key);
+    if (previous) clearTimeout(previous.timer);
+    this.#kept.set(key, { response: structuredClone(response), timer });
+  }
+
+  receive(sessionId: string, requestId: string, signal: AbortSignal): Promise<JSONRPCResponse> {
+    const key = `${sessionId}\0${requestId}`;
+    const kept = this.#kept.get(key);
+    if (kept) {
+      this.#kept.delete(key);
+      clearTimeout(kept.timer);
+      return Promise.resolve(kept.response);
+    }
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        this.#waiters.delete(key);
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.set(key, {
+        resolve: (response) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(response);
+        },
+      });
+    });
+  }
+}
