@@ -49,7 +49,10 @@ export function post(
 }
 
 /** Opens a 2025 session over the wire; resolves its id. */
-export async function openSession(handler: LambdaMcpHandler, protocolVersion = '2025-11-25'): Promise<string> {
+export async function openSession(
+  handler: LambdaMcpHandler,
+  protocolVersion = '2025-11-25',
+): Promise<string> {
   const response = await post(handler, {
     jsonrpc: '2.0',
     id: 1,

@@ -34,7 +34,12 @@ function v1Client(fetchFn: FetchFn) {
   }));
   const transport = new StreamableHTTPClientTransport(new URL(URL_), {
     fetch: fetchFn,
-    reconnectionOptions: { initialReconnectionDelay: 1, maxReconnectionDelay: 10, reconnectionDelayGrowFactor: 1, maxRetries: 5 },
+    reconnectionOptions: {
+      initialReconnectionDelay: 1,
+      maxReconnectionDelay: 10,
+      reconnectionDelayGrowFactor: 1,
+      maxRetries: 5,
+    },
   });
   return { client, transport, logs };
 }
@@ -44,38 +49,45 @@ afterEach(async () => {
   for (const client of open.splice(0)) await client.close();
 });
 
-describe.each(['2025-11-25', '2025-06-18', '2025-03-26'])('2025 session with the v1 client (%s)', (version) => {
-  it('initializes, lists, calls, keeps the log level, and ends with DELETE', async () => {
-    const handler = testHandler();
-    // The v1 client offers its latest revision; pin this one by rewriting initialize on the wire.
-    const { client, transport, logs } = v1Client(pinVersion(inProcessFetch(handler), version));
-    open.push(client);
-    await client.connect(transport);
-    expect(transport.sessionId).toMatch(/^[A-Za-z0-9_-]{32}$/);
+describe.each(['2025-11-25', '2025-06-18', '2025-03-26'])(
+  '2025 session with the v1 client (%s)',
+  (version) => {
+    it('initializes, lists, calls, keeps the log level, and ends with DELETE', async () => {
+      const handler = testHandler();
+      // The v1 client offers its latest revision; pin this one by rewriting initialize on the wire.
+      const { client, transport, logs } = v1Client(pinVersion(inProcessFetch(handler), version));
+      open.push(client);
+      await client.connect(transport);
+      expect(transport.sessionId).toMatch(/^[A-Za-z0-9_-]{32}$/);
 
-    const tools = await client.listTools();
-    expect(tools.tools.map((t) => t.name)).toContain('chatty');
+      const tools = await client.listTools();
+      expect(tools.tools.map((t) => t.name)).toContain('chatty');
 
-    const echo = await client.callTool({ name: 'echo', arguments: { text: 'hi' } });
-    expect(echo.content).toEqual([{ type: 'text', text: 'hi' }]);
+      const echo = await client.callTool({ name: 'echo', arguments: { text: 'hi' } });
+      expect(echo.content).toEqual([{ type: 'text', text: 'hi' }]);
 
-    await client.setLoggingLevel('warning');
-    const quiet = await client.callTool({ name: 'chatty', arguments: { count: 2 } });
-    expect(quiet.content).toEqual([{ type: 'text', text: 'done after 2' }]);
-    expect(logs).toEqual([]); // info < warning: the restored level filtered them out on a fresh instance.
+      await client.setLoggingLevel('warning');
+      const quiet = await client.callTool({ name: 'chatty', arguments: { count: 2 } });
+      expect(quiet.content).toEqual([{ type: 'text', text: 'done after 2' }]);
+      expect(logs).toEqual([]); // info < warning: the restored level filtered them out on a fresh instance.
 
-    await client.setLoggingLevel('debug');
-    const loud = await client.callTool({ name: 'chatty', arguments: { count: 3 } });
-    expect(loud.content).toEqual([{ type: 'text', text: 'done after 3' }]);
-    expect(logs).toEqual(['step 1', 'step 2', 'step 3']);
+      await client.setLoggingLevel('debug');
+      const loud = await client.callTool({ name: 'chatty', arguments: { count: 3 } });
+      expect(loud.content).toEqual([{ type: 'text', text: 'done after 3' }]);
+      expect(logs).toEqual(['step 1', 'step 2', 'step 3']);
 
-    const sessionId = transport.sessionId as string;
-    await transport.terminateSession();
-    const after = await post(handler, { jsonrpc: '2.0', id: 9, method: 'tools/list' }, { 'mcp-session-id': sessionId });
-    expect(after.status).toBe(404);
-    expect(await after.json()).toMatchObject({ error: { code: -32001 } });
-  });
-});
+      const sessionId = transport.sessionId as string;
+      await transport.terminateSession();
+      const after = await post(
+        handler,
+        { jsonrpc: '2.0', id: 9, method: 'tools/list' },
+        { 'mcp-session-id': sessionId },
+      );
+      expect(after.status).toBe(404);
+      expect(await after.json()).toMatchObject({ error: { code: -32001 } });
+    });
+  },
+);
 
 describe('2025-11-25 resumability and server-to-client requests', () => {
   it('resumes a POST stream closed mid-call with GET + Last-Event-ID and loses no message', async () => {
@@ -89,7 +101,9 @@ describe('2025-11-25 resumability and server-to-client requests', () => {
     expect(result.content).toEqual([{ type: 'text', text: 'finished after reconnect' }]);
     expect(logs).toEqual(['before close', 'after close']);
     // The resumption was a GET issued by the client itself.
-    expect(fetchFn.calls.filter((c) => c.method === 'GET' && c.status === 200).length).toBeGreaterThanOrEqual(1);
+    expect(fetchFn.calls.filter((c) => c.method === 'GET' && c.status === 200).length).toBeGreaterThanOrEqual(
+      1,
+    );
   });
 
   it('routes an elicitation answer to the waiting call', async () => {

@@ -15,4 +15,6 @@ export interface LambdaMcpContext extends McpRequestContext {
 }
 
 /** Builds a fresh server for one request; the same factory serves every protocol revision. */
-export type LambdaMcpServerFactory = (ctx: LambdaMcpContext) => McpServer | Server | Promise<McpServer | Server>;
+export type LambdaMcpServerFactory = (
+  ctx: LambdaMcpContext,
+) => McpServer | Server | Promise<McpServer | Server>;

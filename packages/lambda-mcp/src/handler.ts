@@ -18,6 +18,7 @@ import { SessionEventHub } from './events/session-hub.js';
 import { checkEdge, readPostBody, withCors } from './http/edge.js';
 import { jsonRpcErrorResponse, RpcCode } from './http/responses.js';
 import { LegacySessions, type PostBody } from './legacy/sessions.js';
+import { advertiseLegacyVersions } from './modern/supported-versions.js';
 import { isInLambda, resolveRequestStateKey } from './request-state-key.js';
 import { MemoryEventStore, MemoryResponseMailbox, MemorySessionStore } from './stores/memory.js';
 import type { EventStore, ResponseMailbox, SessionStore } from './stores/types.js';
@@ -99,7 +100,10 @@ const DEFAULT_ALLOWED_ORIGINS = ['localhost', '127.0.0.1', '[::1]'];
  * });
  * const response = await handler.fetch(new Request('http://localhost/mcp', { method: 'POST', ... }));
  */
-export function createLambdaMcp(factory: LambdaMcpServerFactory, options: LambdaMcpOptions = {}): LambdaMcpHandler {
+export function createLambdaMcp(
+  factory: LambdaMcpServerFactory,
+  options: LambdaMcpOptions = {},
+): LambdaMcpHandler {
   const onerror = options.onerror ?? (() => {});
   const key =
     options.requestStateKey ??
@@ -146,10 +150,11 @@ export function createLambdaMcp(factory: LambdaMcpServerFactory, options: Lambda
     if (request.method === 'POST') body = await readPostBody(request, maxBodyBytes);
     const isLegacy = body?.kind === 'invalid' || (await isLegacyRequest(request, body?.value));
     if (isLegacy) return legacy.handle(request, body, authInfo);
-    return modern.fetch(request, {
+    const response = await modern.fetch(request, {
       ...(body?.kind === 'json' && { parsedBody: body.value }),
       ...(authInfo && { authInfo }),
     });
+    return advertiseLegacyVersions(response);
   };
 
   return {

@@ -1,6 +1,7 @@
 // lambda-mcp's public API: the one `fetch` core, its factory context, the store seams with their in-memory
 // defaults, and the error family. Adapters live in subpath exports (`lambda-mcp/lambda`, `lambda-mcp/node`).
 export type { LambdaMcpContext, LambdaMcpServerFactory } from './context.js';
+export { isLoopbackHost, LOOPBACK_HOSTNAMES, mountAt, optionsFromEnv } from './env.js';
 export {
   ConfigError,
   HttpError,

@@ -1,7 +1,11 @@
 // The edge both protocol eras pass through: CORS (allow-list, preflight, exposed headers), Origin and Host
 // validation against DNS rebinding, the allowed methods, and the POST body rules (media type and size).
 // Each check answers with the HTTP status and JSON-RPC error the MCP transport specification names.
-import { hostHeaderValidationResponse, isJsonContentType, readRequestBody } from '@modelcontextprotocol/server';
+import {
+  hostHeaderValidationResponse,
+  isJsonContentType,
+  readRequestBody,
+} from '@modelcontextprotocol/server';
 import { HttpError } from '../errors.js';
 import type { PostBody } from '../legacy/sessions.js';
 import { RpcCode } from './responses.js';
@@ -76,7 +80,11 @@ export function checkEdge(request: Request, options: EdgeOptions): Response | un
 /** Reads a POST body under the size limit: 415 for a non-JSON media type, 413 when too large. */
 export async function readPostBody(request: Request, maxBytes: number): Promise<PostBody> {
   if (!isJsonContentType(request.headers.get('content-type'))) {
-    throw new HttpError(415, RpcCode.ServerError, 'Unsupported Media Type: Content-Type must be application/json');
+    throw new HttpError(
+      415,
+      RpcCode.ServerError,
+      'Unsupported Media Type: Content-Type must be application/json',
+    );
   }
   const body = await readRequestBody(request, maxBytes);
   if (body.tooLarge) {

@@ -107,7 +107,9 @@ export class Exchange {
     this.#enqueue(async () => {
       if (this.#done) return;
       if (!this.#stream) {
-        this.#finish(new HttpError(504, RpcCode.InternalError, 'The request ended before the server answered'));
+        this.#finish(
+          new HttpError(504, RpcCode.InternalError, 'The request ended before the server answered'),
+        );
         return;
       }
       this.#closeStream();

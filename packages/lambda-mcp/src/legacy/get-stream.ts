@@ -5,7 +5,13 @@
 import { HttpError } from '../errors.js';
 import type { SessionEventHub } from '../events/session-hub.js';
 import { RpcCode, SSE_HEADERS, sseComment, sseMessage, ssePriming } from '../http/responses.js';
-import { type EventStore, eventId, parseEventId, type SessionRecord, type StoredEvent } from '../stores/types.js';
+import {
+  type EventStore,
+  eventId,
+  parseEventId,
+  type SessionRecord,
+  type StoredEvent,
+} from '../stores/types.js';
 import { supportsPriming } from './versions.js';
 
 /** Options of {@link streamSessionEvents}. */

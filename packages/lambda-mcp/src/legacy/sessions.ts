@@ -22,7 +22,13 @@ import type { LambdaMcpServerFactory } from '../context.js';
 import { HttpError, StoreConflictError, StoreUnavailableError } from '../errors.js';
 import type { SessionEventHub } from '../events/session-hub.js';
 import { RpcCode } from '../http/responses.js';
-import type { EventStore, ResponseMailbox, SessionPatch, SessionRecord, SessionStore } from '../stores/types.js';
+import type {
+  EventStore,
+  ResponseMailbox,
+  SessionPatch,
+  SessionRecord,
+  SessionStore,
+} from '../stores/types.js';
 import { Exchange } from './exchange.js';
 import { ExchangeTransport } from './exchange-transport.js';
 import { streamSessionEvents } from './get-stream.js';
@@ -96,7 +102,11 @@ export class LegacySessions {
     const batch = Array.isArray(body.value);
     const items: unknown[] = batch ? (body.value as unknown[]) : [body.value];
     if (items.length === 0 || items.length > MAX_BATCH) {
-      throw new HttpError(400, RpcCode.InvalidRequest, `Invalid Request: a batch holds 1 to ${MAX_BATCH} messages`);
+      throw new HttpError(
+        400,
+        RpcCode.InvalidRequest,
+        `Invalid Request: a batch holds 1 to ${MAX_BATCH} messages`,
+      );
     }
     let messages: JSONRPCMessage[];
     try {
@@ -104,7 +114,9 @@ export class LegacySessions {
     } catch {
       throw new HttpError(400, RpcCode.InvalidRequest, 'Invalid Request: not a JSON-RPC 2.0 message');
     }
-    const initialize = messages.find((m): m is JSONRPCRequest => isJSONRPCRequest(m) && isInitializeRequest(m));
+    const initialize = messages.find(
+      (m): m is JSONRPCRequest => isJSONRPCRequest(m) && isInitializeRequest(m),
+    );
     if (initialize) {
       if (messages.length > 1) {
         throw new HttpError(400, RpcCode.InvalidRequest, 'Invalid Request: initialize must be sent alone');
@@ -133,21 +145,30 @@ export class LegacySessions {
     const id = randomBytes(24).toString('base64url');
     const now = this.#o.now();
     const extra: MessageExtraInfo = { request, authInfo };
-    return this.#exchange(request, id, undefined, [initialize], [], false, extra, async (_request, response) => {
-      if (!('result' in response)) return;
-      const record: SessionRecord = {
-        id,
-        protocolVersion: String(response.result.protocolVersion),
-        initializeParams: (initialize.params ?? {}) as Record<string, unknown>,
-        subscriptions: [],
-        createdAt: now,
-        lastActiveAt: now,
-        expiresAt: now + this.#o.sessionIdleMs,
-        version: 1,
-      };
-      if (authInfo?.clientId) record.principal = authInfo.clientId;
-      await this.#o.sessions.create(record);
-    });
+    return this.#exchange(
+      request,
+      id,
+      undefined,
+      [initialize],
+      [],
+      false,
+      extra,
+      async (_request, response) => {
+        if (!('result' in response)) return;
+        const record: SessionRecord = {
+          id,
+          protocolVersion: String(response.result.protocolVersion),
+          initializeParams: (initialize.params ?? {}) as Record<string, unknown>,
+          subscriptions: [],
+          createdAt: now,
+          lastActiveAt: now,
+          expiresAt: now + this.#o.sessionIdleMs,
+          version: 1,
+        };
+        if (authInfo?.clientId) record.principal = authInfo.clientId;
+        await this.#o.sessions.create(record);
+      },
+    );
   }
 
   async #serve(
@@ -159,11 +180,20 @@ export class LegacySessions {
     extra: MessageExtraInfo,
   ): Promise<Response> {
     let current = session;
-    return this.#exchange(request, session.id, session, requests, notifications, batch, extra, async (req, res) => {
-      if (!('result' in res)) return;
-      if (!sessionPatchFor(req, current)) return;
-      current = (await this.#mutate(current, (fresh) => sessionPatchFor(req, fresh) ?? {})) ?? current;
-    });
+    return this.#exchange(
+      request,
+      session.id,
+      session,
+      requests,
+      notifications,
+      batch,
+      extra,
+      async (req, res) => {
+        if (!('result' in res)) return;
+        if (!sessionPatchFor(req, current)) return;
+        current = (await this.#mutate(current, (fresh) => sessionPatchFor(req, fresh) ?? {})) ?? current;
+      },
+    );
   }
 
   /** Runs one exchange: fresh server, restored session, messages in, shaped response out. */
@@ -262,7 +292,11 @@ export class LegacySessions {
     }
   }
 
-  #deliverNotification(transport: ExchangeTransport, notification: JSONRPCNotification, extra: MessageExtraInfo) {
+  #deliverNotification(
+    transport: ExchangeTransport,
+    notification: JSONRPCNotification,
+    extra: MessageExtraInfo,
+  ) {
     if (notification.method === 'notifications/initialized') return;
     transport.deliver(notification, extra);
   }
@@ -352,7 +386,9 @@ function sessionPatchFor(request: JSONRPCRequest, session: SessionRecord): Sessi
       return session.logLevel === params.level ? undefined : { logLevel: params.level as LoggingLevel };
     case 'resources/subscribe': {
       const uri = String(params.uri);
-      return session.subscriptions.includes(uri) ? undefined : { subscriptions: [...session.subscriptions, uri] };
+      return session.subscriptions.includes(uri)
+        ? undefined
+        : { subscriptions: [...session.subscriptions, uri] };
     }
     case 'resources/unsubscribe': {
       const uri = String(params.uri);

@@ -66,7 +66,12 @@ export class MemoryEventStore implements EventStore {
       this.#logs.set(sessionId, log);
     }
     const seq = log.length + 1;
-    const event: StoredEvent = { id: eventId(streamId, seq), streamId, seq, message: structuredClone(message) };
+    const event: StoredEvent = {
+      id: eventId(streamId, seq),
+      streamId,
+      seq,
+      message: structuredClone(message),
+    };
     log.push(event);
     return structuredClone(event);
   }

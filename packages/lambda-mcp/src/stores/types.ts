@@ -27,7 +27,9 @@ export interface SessionRecord {
 }
 
 /** The mutable part of a session, for {@link SessionStore.update}. */
-export type SessionPatch = Partial<Pick<SessionRecord, 'logLevel' | 'subscriptions' | 'lastActiveAt' | 'expiresAt'>>;
+export type SessionPatch = Partial<
+  Pick<SessionRecord, 'logLevel' | 'subscriptions' | 'lastActiveAt' | 'expiresAt'>
+>;
 
 /** Where sessions live. Implementations treat expired records as absent on every read. */
 export interface SessionStore {
@@ -62,7 +64,11 @@ export interface EventStore {
    * The events of `streamId` with a sequence number above `afterSeq`, in order, and the session log's
    * last sequence number (0 when empty). With `afterSeq` undefined, returns no events: just the last seq.
    */
-  read(sessionId: string, streamId: string, afterSeq?: number): Promise<{ events: StoredEvent[]; lastSeq: number }>;
+  read(
+    sessionId: string,
+    streamId: string,
+    afterSeq?: number,
+  ): Promise<{ events: StoredEvent[]; lastSeq: number }>;
   /** Drops the session's whole log. */
   deleteSession(sessionId: string): Promise<void>;
 }

@@ -1,0 +1,39 @@
+// Shared types of the Lambda adapter: the web handler it wraps, the HTTP events it accepts, the buffered
+// results it returns, and the contract each per-event-shape processor fulfils.
+import type {
+  ALBEvent,
+  ALBResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResult,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+
+/** Anything that answers a web `Request` with a web `Response`: the lambda-mcp core, or any fetch app. */
+export interface FetchHandler {
+  fetch(request: Request): Promise<Response>;
+}
+
+/** The HTTP events the adapter understands (Function URLs share the HTTP API 2.0 shape). */
+export type LambdaHttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2 | ALBEvent;
+
+/** The buffered results the adapter answers with, one per event shape. */
+export type LambdaHttpResult = APIGatewayProxyResult | APIGatewayProxyStructuredResultV2 | ALBResult;
+
+/** The part of the Lambda `Context` the adapter reads; optional so plain test doubles fit. */
+export type LambdaContextLike = Partial<Pick<Context, 'getRemainingTimeInMillis'>>;
+
+/** The name of each event shape, as reported by `detectEvent`. */
+export type LambdaEventKind = 'api-gateway-v1' | 'api-gateway-v2' | 'alb';
+
+/** Converts one event shape into a `Request`, and a `Response` into that shape's result. */
+export interface EventProcessor<E, R> {
+  readonly kind: LambdaEventKind;
+  /** True when `event` has this processor's shape. */
+  matches(event: unknown): event is E;
+  /** The web request the event describes; `signal` becomes `request.signal`. */
+  toRequest(event: E, signal?: AbortSignal): Request;
+  /** Reads the whole response body (or until `stop` aborts) and builds the result for `event`. */
+  toResult(response: Response, event: E, stop?: AbortSignal): Promise<R>;
+}

@@ -1,0 +1,10 @@
+import {
+  runEventStoreContract,
+  runResponseMailboxContract,
+  runSessionStoreContract,
+} from '../../test/store-contract.js';
+import { MemoryEventStore, MemoryResponseMailbox, MemorySessionStore } from './memory.js';
+
+runSessionStoreContract('memory', async (now) => new MemorySessionStore(now));
+runEventStoreContract('memory', async () => new MemoryEventStore());
+runResponseMailboxContract('memory', async () => new MemoryResponseMailbox());
