@@ -2,11 +2,9 @@
 // node:http server for development, streaming response bodies chunk by chunk so SSE arrives live.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FetchHandler } from './fetch-handler.js';
 
-/** Anything that answers a web `Request` with a web `Response`: the lambda-mcp core, or any fetch app. */
-export interface FetchHandler {
-  fetch(request: Request): Promise<Response>;
-}
+export type { FetchHandler };
 
 /** Options of `toNodeListener`. */
 export interface NodeListenerOptions {

@@ -9,11 +9,9 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import type { FetchHandler } from '../fetch-handler.js';
 
-/** Anything that answers a web `Request` with a web `Response`: the lambda-mcp core, or any fetch app. */
-export interface FetchHandler {
-  fetch(request: Request): Promise<Response>;
-}
+export type { FetchHandler };
 
 /** The HTTP events the adapter understands (Function URLs share the HTTP API 2.0 shape). */
 export type LambdaHttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2 | ALBEvent;
