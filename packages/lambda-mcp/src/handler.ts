@@ -18,7 +18,6 @@ import { SessionEventHub } from './events/session-hub.js';
 import { checkEdge, readPostBody, withCors } from './http/edge.js';
 import { jsonRpcErrorResponse, RpcCode } from './http/responses.js';
 import { LegacySessions, type PostBody } from './legacy/sessions.js';
-import { advertiseLegacyVersions } from './modern/supported-versions.js';
 import { isInLambda, resolveRequestStateKey } from './request-state-key.js';
 import { MemoryEventStore, MemoryResponseMailbox, MemorySessionStore } from './stores/memory.js';
 import type { EventStore, ResponseMailbox, SessionStore } from './stores/types.js';
@@ -150,11 +149,10 @@ export function createLambdaMcp(
     if (request.method === 'POST') body = await readPostBody(request, maxBodyBytes);
     const isLegacy = body?.kind === 'invalid' || (await isLegacyRequest(request, body?.value));
     if (isLegacy) return legacy.handle(request, body, authInfo);
-    const response = await modern.fetch(request, {
+    return modern.fetch(request, {
       ...(body?.kind === 'json' && { parsedBody: body.value }),
       ...(authInfo && { authInfo }),
     });
-    return advertiseLegacyVersions(response);
   };
 
   return {

@@ -1,0 +1,234 @@
+// Cold start: bundles each subject's child entry once with esbuild (one ESM file, node20, as a Lambda
+// deployment would ship it), then spawns `node <bundle> <request>` repeatedly and times spawn → answer line.
+import { spawn } from 'node:child_process';
+import { stat, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { type Summary, summarize } from '../stats.js';
+import type { SubjectName } from '../subjects/types.js';
+import type { ChildReport, ColdRequest } from './child.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ENTRIES: Record<SubjectName, string> = {
+  ours: fileURLToPath(new URL('./entry-ours.ts', import.meta.url)),
+  sdk: fileURLToPath(new URL('./entry-sdk.ts', import.meta.url)),
+};
+/** ESM output has no `require`; bundled CommonJS that calls it for a Node built-in needs one. */
+const REQUIRE_SHIM =
+  "import { createRequire as __benchCreateRequire } from 'node:module';\n" +
+  'const require = __benchCreateRequire(import.meta.url);';
+
+/** One subject's bundle. `composition` is bytes in the output by origin, largest first. */
+export interface Bundle {
+  subject: SubjectName;
+  file: string;
+  bytes: number;
+  composition: { origin: string; bytes: number }[];
+}
+
+/** Builds both child bundles into `dir`. */
+export async function buildBundles(dir: string, minify: boolean): Promise<Record<SubjectName, Bundle>> {
+  const result = await build({
+    entryPoints: ENTRIES,
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify,
+    banner: { js: REQUIRE_SHIM },
+    metafile: true,
+    logLevel: 'silent',
+    absWorkingDir: ROOT,
+  });
+  const bundles = {} as Record<SubjectName, Bundle>;
+  for (const subject of Object.keys(ENTRIES) as SubjectName[]) {
+    const file = join(dir, `${subject}.mjs`);
+    bundles[subject] = {
+      subject,
+      file,
+      bytes: (await stat(file)).size,
+      composition: composition(result.metafile, relative(ROOT, file)),
+    };
+  }
+  return bundles;
+}
+
+/** Groups an output's inputs by package (or by workspace folder for the repository's own sources). */
+function composition(metafile: Metafile, output: string): { origin: string; bytes: number }[] {
+  const inputs = metafile.outputs[output]?.inputs ?? {};
+  const totals = new Map<string, number>();
+  for (const [path, { bytesInOutput }] of Object.entries(inputs)) {
+    const origin = originOf(path);
+    totals.set(origin, (totals.get(origin) ?? 0) + bytesInOutput);
+  }
+  return [...totals].map(([origin, bytes]) => ({ origin, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
+
+function originOf(path: string): string {
+  const inModules = path.lastIndexOf('node_modules/');
+  if (inModules !== -1) {
+    const parts = path.slice(inModules + 'node_modules/'.length).split('/');
+    return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] ?? path);
+  }
+  if (path.startsWith('packages/lambda-mcp/')) return 'lambda-mcp';
+  if (path.startsWith('examples/aws-monitor/')) return 'aws-monitor';
+  if (path.startsWith('bench/')) return 'bench';
+  return path;
+}
+
+/** One measured cold start, in ms. The child's figures count from its own process start. */
+export interface ColdSample {
+  /** Parent: `spawn()` called → answer line received. */
+  wallMs: number;
+  /** Parent: `spawn()` called → child exited. */
+  exitMs: number;
+  /** Child: process start → bundle evaluated (Node bootstrap, parse, module top levels). */
+  loadMs: number;
+  /** Child: handler construction. */
+  createMs: number;
+  /** Child: first `fetch` until its body was fully read. */
+  requestMs: number;
+}
+
+/** A child that only reports and exits: what Node itself costs, to read the subjects' figures against. */
+const BASELINE = `const t = performance.now();
+process.stdout.write(JSON.stringify({ ok: true, loadedMs: t, createdMs: t, answeredMs: t }) + '\\n');
+process.exit(0);
+`;
+
+/** Writes the baseline child next to the bundles; returns its path. */
+export async function writeBaseline(dir: string): Promise<string> {
+  const file = join(dir, 'baseline.mjs');
+  await writeFile(file, BASELINE);
+  return file;
+}
+
+/** Spawns one child and times it. Rejects when the child fails or its answer was wrong. */
+export function coldStart(file: string, request: ColdRequest, env: NodeJS.ProcessEnv): Promise<ColdSample> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [file, request], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let lineAt: number | undefined;
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+      if (lineAt === undefined && stdout.includes('\n')) lineAt = performance.now();
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const exitAt = performance.now();
+      const what = `cold start of ${file} (${request})`;
+      if (lineAt === undefined) {
+        reject(new Error(`${what}: no answer line, exit code ${code}\n${stderr}`));
+        return;
+      }
+      const report = JSON.parse(stdout.slice(0, stdout.indexOf('\n'))) as ChildReport;
+      if (!report.ok) {
+        reject(new Error(`${what}: ${report.error}\n${stderr}`));
+        return;
+      }
+      resolve({
+        wallMs: lineAt - started,
+        exitMs: exitAt - started,
+        loadMs: report.loadedMs,
+        createMs: report.createdMs - report.loadedMs,
+        requestMs: report.answeredMs - report.createdMs,
+      });
+    });
+  });
+}
+
+/** The cold starts of one child for one first request, summarized. */
+export interface ColdResult {
+  request: ColdRequest;
+  subject: SubjectName;
+  wall: Summary;
+  exit: Summary;
+  /** Medians of the child's own phases; `spawnAndPipe` is the wall-time median not covered by them. */
+  phasesP50: { load: number; create: number; request: number; spawnAndPipe: number };
+  samples: ColdSample[];
+}
+
+/** The baseline child's figures: spawn → line of a Node process that does nothing else. */
+export interface ColdBaseline {
+  wall: Summary;
+  /** Median of Node's own start-up up to the first statement of an (empty) ESM entry. */
+  loadP50: number;
+}
+
+function summarizeCold(request: ColdRequest, subject: SubjectName, list: ColdSample[]): ColdResult {
+  const p50 = (pick: (s: ColdSample) => number) => summarize(list.map(pick)).p50;
+  return {
+    request,
+    subject,
+    wall: summarize(list.map((s) => s.wallMs)),
+    exit: summarize(list.map((s) => s.exitMs)),
+    phasesP50: {
+      load: p50((s) => s.loadMs),
+      create: p50((s) => s.createMs),
+      request: p50((s) => s.requestMs),
+      spawnAndPipe: p50((s) => s.wallMs - s.loadMs - s.createMs - s.requestMs),
+    },
+    samples: list,
+  };
+}
+
+/**
+ * Measures every (request, subject) pair and the baseline `runs` times, interleaved run by run and
+ * alternating which subject goes first, so slow drift of the machine hits every row alike.
+ */
+export async function measureCold(
+  bundles: Record<SubjectName, Bundle>,
+  baselineFile: string,
+  options: { runs: number; warmup: number; onProgress?: (done: number, total: number) => void },
+): Promise<{ results: ColdResult[]; baseline: ColdBaseline }> {
+  const env = { ...process.env };
+  // A loader the parent runs under (tsx) must not reach the children: they run the bundle only.
+  delete env.NODE_OPTIONS;
+  const requests: ColdRequest[] = ['modern', 'legacy'];
+  const subjects: SubjectName[] = ['ours', 'sdk'];
+  const samples = new Map<string, ColdSample[]>();
+  const baseline: ColdSample[] = [];
+  for (let i = 0; i < options.warmup; i++) await coldStart(baselineFile, 'modern', env);
+  for (const request of requests) {
+    for (const subject of subjects) {
+      samples.set(`${request}/${subject}`, []);
+      for (let i = 0; i < options.warmup; i++) await coldStart(bundles[subject].file, request, env);
+    }
+  }
+  const total = options.runs * (requests.length * subjects.length + 1);
+  let done = 0;
+  for (let run = 0; run < options.runs; run++) {
+    baseline.push(await coldStart(baselineFile, 'modern', env));
+    options.onProgress?.(++done, total);
+    for (const request of requests) {
+      const order = run % 2 === 0 ? subjects : [...subjects].reverse();
+      for (const subject of order) {
+        samples.get(`${request}/${subject}`)?.push(await coldStart(bundles[subject].file, request, env));
+        options.onProgress?.(++done, total);
+      }
+    }
+  }
+  return {
+    results: requests.flatMap((request) =>
+      subjects.map((subject) => summarizeCold(request, subject, samples.get(`${request}/${subject}`) ?? [])),
+    ),
+    baseline: {
+      wall: summarize(baseline.map((s) => s.wallMs)),
+      loadP50: summarize(baseline.map((s) => s.loadMs)).p50,
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// The benchmark's knobs, all read from environment variables (documented in bench/README.md), with
+// defaults that keep a run under about two minutes on two cores.
+
+/** Counts and switches for one run. */
+export interface BenchConfig {
+  /** Measured cold starts per subject and first request. */
+  coldRuns: number;
+  /** Unmeasured cold starts per bundle and first request before measuring (file cache, disk). */
+  coldWarmup: number;
+  /** Measured sequential requests per subject and warm scenario. */
+  warmRequests: number;
+  /** Unmeasured requests per subject and warm scenario before measuring. */
+  warmup: number;
+  /** The measured requests are split into this many rounds, alternating which subject goes first. */
+  warmRounds: number;
+  /** Minify the cold-start bundles. */
+  minify: boolean;
+  /** Keep the bundle directory instead of removing it (its path is printed). */
+  keepBundles: boolean;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`${name} must be an integer >= ${min}, not ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  return ['1', 'true', 'yes'].includes((env[name] ?? '').trim().toLowerCase());
+}
+
+/** Reads the configuration; throws on a malformed value rather than silently using a default. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  return {
+    coldRuns: integer(env, 'BENCH_COLD_RUNS', 15, 1),
+    coldWarmup: integer(env, 'BENCH_COLD_WARMUP', 1, 0),
+    warmRequests: integer(env, 'BENCH_WARM_REQUESTS', 2000, 1),
+    warmup: integer(env, 'BENCH_WARMUP', 500, 0),
+    warmRounds: integer(env, 'BENCH_WARM_ROUNDS', 4, 1),
+    minify: flag(env, 'BENCH_MINIFY'),
+    keepBundles: flag(env, 'BENCH_KEEP_BUNDLES'),
+  };
+}

@@ -1,0 +1,46 @@
+// What every local entry point (`npm start`, `npm run conformance-server`, tests) shares: the same options
+// from the environment, live SSE, Host validation on loopback, and the MCP endpoint mounted at one path.
+import { isLoopbackHost, LOOPBACK_HOSTNAMES, mountAt, optionsFromEnv } from '../env.js';
+import type { LambdaMcpOptions } from '../handler.js';
+import type { FetchHandler } from './fetch-handler.js';
+import { type ServedApp, serve } from './node.js';
+
+/** Options for a local server bound to `host`: environment settings, live SSE, Host checks on loopback. */
+export function localServerOptions(host: string, env: NodeJS.ProcessEnv = process.env): LambdaMcpOptions {
+  return {
+    ...optionsFromEnv(env),
+    sse: 'live',
+    ...(isLoopbackHost(host) && { allowedHosts: LOOPBACK_HOSTNAMES }),
+  };
+}
+
+/** A local MCP server: its endpoint URL and how to stop it. */
+export interface LocalMcpServer {
+  /** The MCP endpoint, e.g. `http://127.0.0.1:3000/mcp`. */
+  url: string;
+  server: ServedApp;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `handler` at `path` (default `/mcp`) on node:http; other paths answer 404.
+ *
+ * @example
+ * const mcp = createLambdaMcp(factory, localServerOptions('127.0.0.1'));
+ * const { url } = await serveLocal(mcp, { port: 3000, host: '127.0.0.1' });
+ */
+export async function serveLocal(
+  handler: FetchHandler & { close?: () => Promise<void> },
+  options: { port: number; host: string; path?: string },
+): Promise<LocalMcpServer> {
+  const path = options.path ?? '/mcp';
+  const server = await serve(mountAt(path, handler), { port: options.port, host: options.host });
+  return {
+    url: `${server.url}${path}`,
+    server,
+    close: async () => {
+      await handler.close?.();
+      await server.close();
+    },
+  };
+}

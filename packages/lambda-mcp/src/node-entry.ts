@@ -1,0 +1,3 @@
+// The `lambda-mcp/node` entry point: the node:http adapter and the local-server helpers built on it.
+export * from './adapters/local.js';
+export * from './adapters/node.js';

@@ -1,0 +1,58 @@
+// Serves the conformance fixture through lambda-mcp on a local port, at /mcp. Run as a script it is
+// `npm run conformance-server` (PORT, default 3001; HOST, default 127.0.0.1); test/conformance.test.ts uses
+// startConformanceServer() with port 0 instead.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLambdaMcp } from 'lambda-mcp';
+import { localServerOptions, serveLocal } from 'lambda-mcp/node';
+import { createConformanceServer } from './everything-server.js';
+
+export const MCP_PATH = '/mcp';
+
+export interface ConformanceServerOptions {
+  /** Port to listen on; 0 picks a free one. Default 3001. */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string;
+}
+
+export interface RunningConformanceServer {
+  /** The MCP endpoint, e.g. `http://127.0.0.1:3001/mcp`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startConformanceServer(
+  options: ConformanceServerOptions = {},
+): Promise<RunningConformanceServer> {
+  const host = options.host ?? '127.0.0.1';
+  // The same switches as `npm start`: environment options, live SSE, Host validation on loopback.
+  const handler = createLambdaMcp(
+    (ctx) => createConformanceServer(ctx, { notify: handler.notify }),
+    localServerOptions(host),
+  );
+  return serveLocal(handler, { port: options.port ?? 3001, host, path: MCP_PATH });
+}
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 3001);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`PORT must be a port number: ${port}`);
+  const server = await startConformanceServer({ port, host: process.env.HOST ?? '127.0.0.1' });
+  console.log(server.url);
+  const stop = () => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
