@@ -284,6 +284,70 @@ describe('2025 era', () => {
     for (const reader of readers) expect((await reader.read()).done).toBe(true);
   });
 
+  it('DELETE ends the live GET streams of the session', async () => {
+    const handler = testHandler({ sse: 'live' });
+    const id = await openSession(handler);
+    const stream = await handler.fetch(
+      new Request(URL_, { headers: { accept: 'text/event-stream', 'mcp-session-id': id } }),
+    );
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read(); // The priming event.
+    const del = await handler.fetch(
+      new Request(URL_, { method: 'DELETE', headers: { 'mcp-session-id': id } }),
+    );
+    expect(del.status).toBe(200);
+    expect((await reader.read()).done).toBe(true);
+  });
+
+  it('remembers resources/subscribe and unsubscribe in the session record', async () => {
+    const sessionStore = new MemorySessionStore();
+    const handler = testHandler({ sessionStore });
+    const id = await openSession(handler);
+    const headers = { 'mcp-session-id': id };
+    const subscribe = (method: string, uri: string, rpcId: number) =>
+      post(handler, { jsonrpc: '2.0', id: rpcId, method, params: { uri } }, headers);
+    expect((await subscribe('resources/subscribe', 'test://note', 1)).status).toBe(200);
+    expect((await subscribe('resources/subscribe', 'test://other', 2)).status).toBe(200);
+    expect((await sessionStore.get(id))?.subscriptions).toEqual(['test://note', 'test://other']);
+    expect((await subscribe('resources/unsubscribe', 'test://note', 3)).status).toBe(200);
+    expect(await sessionStore.get(id)).toMatchObject({ subscriptions: ['test://other'], version: 4 });
+  });
+
+  it('binds a session to the principal that opened it', async () => {
+    const handler = testHandler();
+    const alice = { token: 'a', clientId: 'alice', scopes: [] };
+    const init = await handler.fetch(
+      new Request(URL_, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: {
+            protocolVersion: '2025-11-25',
+            capabilities: {},
+            clientInfo: { name: 'a', version: '1' },
+          },
+        }),
+      }),
+      { authInfo: alice },
+    );
+    const id = init.headers.get('mcp-session-id') as string;
+    const ping = (authInfo?: typeof alice) =>
+      handler.fetch(
+        new Request(URL_, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH, 'mcp-session-id': id },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' }),
+        }),
+        authInfo ? { authInfo } : {},
+      );
+    expect((await ping(alice)).status).toBe(200);
+    await expectRpcError(await ping({ ...alice, clientId: 'mallory' }), 404, -32001);
+    await expectRpcError(await ping(), 404, -32001);
+  });
+
   it('upgrades a POST to SSE when the tool emits first, with a priming id that resumes the stream', async () => {
     const handler = testHandler();
     const id = await openSession(handler);

@@ -2,6 +2,7 @@
 // node:http server for development, streaming response bodies chunk by chunk so SSE arrives live.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { INTERNAL_ERROR_BODY } from '../http/responses.js';
 import type { FetchHandler } from './fetch-handler.js';
 
 export type { FetchHandler };
@@ -26,12 +27,6 @@ export interface ServedApp {
   url: string;
   close(): Promise<void>;
 }
-
-const INTERNAL_ERROR_BODY = JSON.stringify({
-  jsonrpc: '2.0',
-  id: null,
-  error: { code: -32603, message: 'Internal error' },
-});
 
 // undici's `request.signal` stops following the signal the Request was built with once the Request object
 // is garbage collected (nodejs/node#55428), and apps often keep only `request.signal`: so each Request is

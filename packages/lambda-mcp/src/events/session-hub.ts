@@ -5,31 +5,47 @@ import type { StoredEvent } from '../stores/types.js';
 /** A live listener for one session's events. */
 export type SessionEventListener = (event: StoredEvent) => void;
 
+interface Subscriber {
+  listener: SessionEventListener;
+  onEnd?: () => void;
+}
+
 /** Publishes stored events to the streams of their session that are open in this process. */
 export class SessionEventHub {
-  readonly #listeners = new Map<string, Set<SessionEventListener>>();
+  readonly #subscribers = new Map<string, Set<Subscriber>>();
 
-  /** Registers a listener for the session; returns an idempotent unsubscribe function. */
-  subscribe(sessionId: string, listener: SessionEventListener): () => void {
-    let set = this.#listeners.get(sessionId);
+  /**
+   * Registers a listener for the session, and optionally what to do when the session ends; returns an
+   * idempotent unsubscribe function.
+   */
+  subscribe(sessionId: string, listener: SessionEventListener, onEnd?: () => void): () => void {
+    let set = this.#subscribers.get(sessionId);
     if (!set) {
       set = new Set();
-      this.#listeners.set(sessionId, set);
+      this.#subscribers.set(sessionId, set);
     }
-    set.add(listener);
+    const subscriber: Subscriber = { listener, ...(onEnd && { onEnd }) };
+    set.add(subscriber);
     return () => {
-      const current = this.#listeners.get(sessionId);
+      const current = this.#subscribers.get(sessionId);
       if (!current) return;
-      current.delete(listener);
-      if (current.size === 0) this.#listeners.delete(sessionId);
+      current.delete(subscriber);
+      if (current.size === 0) this.#subscribers.delete(sessionId);
     };
+  }
+
+  /** The session is over (deleted): every subscriber's `onEnd` runs and all are dropped. */
+  end(sessionId: string): void {
+    const set = this.#subscribers.get(sessionId);
+    this.#subscribers.delete(sessionId);
+    for (const subscriber of set ?? []) subscriber.onEnd?.();
   }
 
   /** Delivers the event to every listener of its session; a throwing listener does not stop the others. */
   publish(sessionId: string, event: StoredEvent): void {
-    const set = this.#listeners.get(sessionId);
+    const set = this.#subscribers.get(sessionId);
     if (!set) return;
-    for (const listener of [...set]) {
+    for (const { listener } of [...set]) {
       try {
         listener(event);
       } catch {
@@ -40,6 +56,6 @@ export class SessionEventHub {
 
   /** How many listeners the session has in this process. */
   listenerCount(sessionId: string): number {
-    return this.#listeners.get(sessionId)?.size ?? 0;
+    return this.#subscribers.get(sessionId)?.size ?? 0;
   }
 }

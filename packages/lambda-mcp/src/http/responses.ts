@@ -15,6 +15,13 @@ export const RpcCode = {
   SessionNotFound: -32001,
 } as const;
 
+/** The body of every answer to an unexpected failure: JSON-RPC Internal error with no id. */
+export const INTERNAL_ERROR_BODY = JSON.stringify({
+  jsonrpc: '2.0',
+  id: null,
+  error: { code: RpcCode.InternalError, message: 'Internal error' },
+});
+
 /** A JSON-RPC error response with no `id` (or the given one), sent with `status`. */
 export function jsonRpcErrorResponse(
   status: number,

@@ -40,32 +40,12 @@ export async function streamSessionEvents(o: SessionStreamOptions): Promise<Resp
   }
   const resumingRequestStream = streamId !== o.standaloneStream;
 
-  // Subscribe before reading, so nothing stored in between is missed; duplicates are dropped by seq.
-  const early: StoredEvent[] = [];
-  let forward: ((event: StoredEvent) => void) | undefined;
-  const unsubscribe =
-    o.mode === 'live'
-      ? o.hub.subscribe(o.session.id, (event) => {
-          if (event.streamId !== streamId) return;
-          if (forward) forward(event);
-          else early.push(event);
-        })
-      : undefined;
-  let snapshot: Awaited<ReturnType<EventStore['read']>>;
-  try {
-    snapshot = await o.events.read(o.session.id, streamId, after);
-  } catch (error) {
-    unsubscribe?.();
-    throw error;
-  }
-
   const encoder = new TextEncoder();
-  let cursor = after ?? snapshot.lastSeq;
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   let keepAlive: NodeJS.Timeout | undefined;
   let deadline: NodeJS.Timeout | undefined;
+  let unsubscribe: (() => void) | undefined;
   let closed = false;
-
   const close = () => {
     if (closed) return;
     closed = true;
@@ -74,13 +54,37 @@ export async function streamSessionEvents(o: SessionStreamOptions): Promise<Resp
     clearTimeout(deadline);
     o.signal.removeEventListener('abort', close);
     try {
-      controller.close();
+      controller?.close();
     } catch {
       // The consumer went away first.
     }
   };
+
+  // Subscribe before reading, so nothing stored in between is missed; duplicates are dropped by seq.
+  const early: StoredEvent[] = [];
+  let forward: ((event: StoredEvent) => void) | undefined;
+  if (o.mode === 'live') {
+    unsubscribe = o.hub.subscribe(
+      o.session.id,
+      (event) => {
+        if (event.streamId !== streamId) return;
+        if (forward) forward(event);
+        else early.push(event);
+      },
+      close, // The session was deleted.
+    );
+  }
+  let snapshot: Awaited<ReturnType<EventStore['read']>>;
+  try {
+    snapshot = await o.events.read(o.session.id, streamId, after);
+  } catch (error) {
+    unsubscribe?.();
+    throw error;
+  }
+
+  let cursor = after ?? snapshot.lastSeq;
   const emit = (text: string) => {
-    if (closed) return;
+    if (closed || !controller) return;
     try {
       controller.enqueue(encoder.encode(text));
     } catch {
@@ -101,6 +105,8 @@ export async function streamSessionEvents(o: SessionStreamOptions): Promise<Resp
     },
     cancel: () => close(),
   });
+  // The session may have been deleted while the log was being read: answer an empty, closed stream.
+  if (closed) controller?.close();
 
   emit(
     supportsPriming(o.session.protocolVersion)

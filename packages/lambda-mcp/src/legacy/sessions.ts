@@ -81,9 +81,9 @@ export class LegacySessions {
       case 'POST':
         return this.#post(request, body ?? { kind: 'invalid' }, authInfo);
       case 'GET':
-        return this.#get(request);
+        return this.#get(request, authInfo);
       case 'DELETE':
-        return this.#delete(request);
+        return this.#delete(request, authInfo);
       default:
         throw new HttpError(405, RpcCode.ServerError, 'Method not allowed.', { allow: 'GET, POST, DELETE' });
     }
@@ -124,7 +124,7 @@ export class LegacySessions {
       return this.#initialize(request, initialize, authInfo);
     }
 
-    const session = await this.#load(request);
+    const session = await this.#load(request, authInfo);
     const extra: MessageExtraInfo = { request, authInfo };
     const requests = messages.filter(isJSONRPCRequest);
     const notifications: JSONRPCNotification[] = [];
@@ -301,11 +301,11 @@ export class LegacySessions {
     transport.deliver(notification, extra);
   }
 
-  async #get(request: Request): Promise<Response> {
+  async #get(request: Request, authInfo?: AuthInfo): Promise<Response> {
     if (!(request.headers.get('accept') ?? '').includes('text/event-stream')) {
       throw new HttpError(406, RpcCode.ServerError, 'Not Acceptable: Client must accept text/event-stream');
     }
-    const session = await this.#load(request);
+    const session = await this.#load(request, authInfo);
     return streamSessionEvents({
       session,
       lastEventId: request.headers.get('last-event-id') ?? undefined,
@@ -320,15 +320,19 @@ export class LegacySessions {
     });
   }
 
-  async #delete(request: Request): Promise<Response> {
-    const session = await this.#load(request);
+  async #delete(request: Request, authInfo?: AuthInfo): Promise<Response> {
+    const session = await this.#load(request, authInfo);
     await this.#o.sessions.delete(session.id);
+    this.#o.hub.end(session.id);
     await this.#o.events.deleteSession(session.id).catch(this.#o.onerror);
     return new Response(null, { status: 200 });
   }
 
-  /** Checks the session headers and loads the session: 400 without a header, 404 when it is gone. */
-  async #load(request: Request): Promise<SessionRecord> {
+  /**
+   * Checks the session headers and loads the session: 400 without a header, 404 when it is gone or belongs
+   * to another principal (a session id alone must not let one caller act as another).
+   */
+  async #load(request: Request, authInfo?: AuthInfo): Promise<SessionRecord> {
     const id = request.headers.get('mcp-session-id');
     if (!id) throw new HttpError(400, RpcCode.ServerError, 'Bad Request: Mcp-Session-Id header is required');
     const version = request.headers.get('mcp-protocol-version');
@@ -340,7 +344,9 @@ export class LegacySessions {
       );
     }
     const session = await this.#o.sessions.get(id);
-    if (!session) throw new HttpError(404, RpcCode.SessionNotFound, 'Session not found');
+    if (!session || (session.principal !== undefined && session.principal !== authInfo?.clientId)) {
+      throw new HttpError(404, RpcCode.SessionNotFound, 'Session not found');
+    }
     return session;
   }
 

@@ -1,5 +1,7 @@
 // Picks the processor for an incoming event by its shape, and refuses events that are not HTTP requests
 // (SQS, S3, WebSocket, direct invocations...) with an error that says what was received.
+
+import { LambdaMcpError } from '../../errors.js';
 import { alb } from './alb.js';
 import { apiGatewayV1 } from './api-gateway-v1.js';
 import { apiGatewayV2 } from './api-gateway-v2.js';
@@ -7,7 +9,7 @@ import { isRecord } from './shape.js';
 import type { EventProcessor, LambdaEventKind, LambdaHttpResult } from './types.js';
 
 /** Thrown for an event that is not an HTTP request from API Gateway, a Function URL or an ALB. */
-export class UnsupportedEventError extends Error {
+export class UnsupportedEventError extends LambdaMcpError {
   override name = 'UnsupportedEventError';
   constructor(readonly event: unknown) {
     super(

@@ -8,6 +8,7 @@ import type {
   APIGatewayProxyResult,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
+import { INTERNAL_ERROR_BODY } from '../../http/responses.js';
 import { startDeadline } from './deadline.js';
 import { detectEvent } from './detect.js';
 import type { FetchHandler, LambdaContextLike, LambdaHttpEvent, LambdaHttpResult } from './types.js';
@@ -33,12 +34,6 @@ export interface LambdaHttpHandler {
   (event: APIGatewayProxyEvent, context?: LambdaContextLike): Promise<APIGatewayProxyResult>;
   (event: LambdaHttpEvent, context?: LambdaContextLike): Promise<LambdaHttpResult>;
 }
-
-const INTERNAL_ERROR_BODY = JSON.stringify({
-  jsonrpc: '2.0',
-  id: null,
-  error: { code: -32603, message: 'Internal error' },
-});
 
 // undici's `request.signal` stops following the signal the Request was built with once the Request object
 // is garbage collected (nodejs/node#55428), and apps often keep only `request.signal`: so each Request is
