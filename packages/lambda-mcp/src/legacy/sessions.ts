@@ -46,6 +46,19 @@ const TOUCH_INTERVAL_MS = 60_000;
 /** A POST body as the edge read it. */
 export type PostBody = { kind: 'json'; value: unknown } | { kind: 'invalid' };
 
+/** One exchange to run: the session (absent while it is being created) and the messages to serve. */
+interface ExchangeRun {
+  sessionId: string;
+  session?: SessionRecord;
+  requests: JSONRPCRequest[];
+  notifications: JSONRPCNotification[];
+  batch: boolean;
+  /** Carries the HTTP request and the caller's auth to the server. */
+  extra: MessageExtraInfo & { request: Request };
+  /** Persists what a terminal response changed, before the response is sent. */
+  onResponse: (request: JSONRPCRequest, response: JSONRPCResponse) => Promise<void>;
+}
+
 /** Options of {@link LegacySessions}. */
 export interface LegacySessionsOptions {
   factory: LambdaMcpServerFactory;
@@ -125,7 +138,7 @@ export class LegacySessions {
     }
 
     const session = await this.#load(request, authInfo);
-    const extra: MessageExtraInfo = { request, authInfo };
+    const extra = { request, authInfo };
     const requests = messages.filter(isJSONRPCRequest);
     const notifications: JSONRPCNotification[] = [];
     for (const message of messages) {
@@ -138,22 +151,20 @@ export class LegacySessions {
       await this.#notify(current, notifications, extra);
       return new Response(null, { status: 202 });
     }
-    return this.#serve(request, current, requests, notifications, batch, extra);
+    return this.#serve(current, requests, notifications, batch, extra);
   }
 
   async #initialize(request: Request, initialize: JSONRPCRequest, authInfo?: AuthInfo): Promise<Response> {
     const id = randomBytes(24).toString('base64url');
     const now = this.#o.now();
-    const extra: MessageExtraInfo = { request, authInfo };
-    return this.#exchange(
-      request,
-      id,
-      undefined,
-      [initialize],
-      [],
-      false,
+    const extra = { request, authInfo };
+    return this.#exchange({
+      sessionId: id,
+      requests: [initialize],
+      notifications: [],
+      batch: false,
       extra,
-      async (_request, response) => {
+      onResponse: async (_request, response) => {
         if (!('result' in response)) return;
         const record: SessionRecord = {
           id,
@@ -168,53 +179,49 @@ export class LegacySessions {
         if (authInfo?.clientId) record.principal = authInfo.clientId;
         await this.#o.sessions.create(record);
       },
-    );
+    });
   }
 
   async #serve(
-    request: Request,
     session: SessionRecord,
     requests: JSONRPCRequest[],
     notifications: JSONRPCNotification[],
     batch: boolean,
-    extra: MessageExtraInfo,
+    extra: ExchangeRun['extra'],
   ): Promise<Response> {
     let current = session;
-    return this.#exchange(
-      request,
-      session.id,
+    return this.#exchange({
+      sessionId: session.id,
       session,
       requests,
       notifications,
       batch,
       extra,
-      async (req, res) => {
+      onResponse: async (req, res) => {
         if (!('result' in res)) return;
         if (!sessionPatchFor(req, current)) return;
         current = (await this.#mutate(current, (fresh) => sessionPatchFor(req, fresh) ?? {})) ?? current;
       },
-    );
+    });
   }
 
-  /** Runs one exchange: fresh server, restored session, messages in, shaped response out. */
-  async #exchange(
-    request: Request,
-    sessionId: string,
-    session: SessionRecord | undefined,
-    requests: JSONRPCRequest[],
-    notifications: JSONRPCNotification[],
-    batch: boolean,
-    extra: MessageExtraInfo,
-    onResponse: (request: JSONRPCRequest, response: JSONRPCResponse) => Promise<void>,
-  ): Promise<Response> {
-    const o = this.#o;
-    const server = await o.factory({
+  /** A fresh server from the factory, for this request and (once there is one) its session. */
+  #newServer(extra: MessageExtraInfo, session?: SessionRecord) {
+    return this.#o.factory({
       era: 'legacy',
-      requestInfo: request,
-      requestState: o.requestState,
+      requestState: this.#o.requestState,
+      ...(extra.request && { requestInfo: extra.request }),
       ...(extra.authInfo && { authInfo: extra.authInfo }),
       ...(session && { session }),
     });
+  }
+
+  /** Runs one exchange: fresh server, restored session, messages in, shaped response out. */
+  async #exchange(run: ExchangeRun): Promise<Response> {
+    const { sessionId, session, requests, notifications, batch, extra, onResponse } = run;
+    const o = this.#o;
+    const request = extra.request;
+    const server = await this.#newServer(extra, session);
     const keys = requests.map((r) => inflightKey(sessionId, r.id));
     const exchange = new Exchange({
       requests,
@@ -269,13 +276,7 @@ export class LegacySessions {
       forServer.push(notification);
     }
     if (forServer.length === 0) return;
-    const server = await this.#o.factory({
-      era: 'legacy',
-      requestState: this.#o.requestState,
-      session,
-      ...(extra.request && { requestInfo: extra.request }),
-      ...(extra.authInfo && { authInfo: extra.authInfo }),
-    });
+    const server = await this.#newServer(extra, session);
     const transport = new ExchangeTransport({
       sessionId: session.id,
       mailbox: this.#o.mailbox,
