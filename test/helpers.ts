@@ -48,17 +48,22 @@ export function post(
   );
 }
 
+/** A 2025 `initialize` request as a client sends it. */
+export function initializeMessage(protocolVersion = '2025-11-25', clientName = 'raw', capabilities = {}) {
+  return {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion, capabilities, clientInfo: { name: clientName, version: '1' } },
+  };
+}
+
 /** Opens a 2025 session over the wire; resolves its id. */
 export async function openSession(
   handler: LambdaMcpHandler,
   protocolVersion = '2025-11-25',
 ): Promise<string> {
-  const response = await post(handler, {
-    jsonrpc: '2.0',
-    id: 1,
-    method: 'initialize',
-    params: { protocolVersion, capabilities: { elicitation: {} }, clientInfo: { name: 'raw', version: '1' } },
-  });
+  const response = await post(handler, initializeMessage(protocolVersion, 'raw', { elicitation: {} }));
   if (response.status !== 200) throw new Error(`initialize answered ${response.status}`);
   const id = response.headers.get('mcp-session-id');
   if (!id) throw new Error('no session id');

@@ -11,7 +11,7 @@ import {
   httpApiEvent,
   restApiEvent,
 } from '../packages/lambda-mcp/src/adapters/lambda/fixtures.js';
-import { parseSse } from './helpers.js';
+import { initializeMessage, parseSse } from './helpers.js';
 
 const context = { getRemainingTimeInMillis: () => 30_000 };
 const headers = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };
@@ -21,16 +21,7 @@ describe('aws-monitor Lambda handler', () => {
     const init = (await handler(
       httpApiEvent({
         headers: { ...headers, host: 'abc.execute-api.us-east-1.amazonaws.com' },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'initialize',
-          params: {
-            protocolVersion: '2025-11-25',
-            capabilities: {},
-            clientInfo: { name: 'lambda-test', version: '1' },
-          },
-        }),
+        body: JSON.stringify(initializeMessage('2025-11-25', 'lambda-test')),
       }),
       context,
     )) as APIGatewayProxyStructuredResultV2;

@@ -5,6 +5,7 @@ import { createLambdaMcp, MemorySessionStore, StoreUnavailableError } from 'lamb
 import { describe, expect, it } from 'vitest';
 import {
   ACCEPT_BOTH,
+  initializeMessage,
   openSession,
   parseSse,
   post,
@@ -116,16 +117,7 @@ describe('the edge, both eras', () => {
       },
       { requestStateKey: TEST_KEY, onerror: (e) => errors.push(e) },
     );
-    const message = await expectRpcError(
-      await post(handler, {
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
-      }),
-      500,
-      -32603,
-    );
+    const message = await expectRpcError(await post(handler, initializeMessage()), 500, -32603);
     expect(message).toBe('Internal error');
     expect(errors.map((e) => e.message)).toContain('factory bug');
   });
@@ -161,12 +153,7 @@ describe('2025 era', () => {
     const id = await openSession(handler);
     const batch = Array.from({ length: 101 }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'ping' }));
     await expectRpcError(await post(handler, batch, { 'mcp-session-id': id }), 400, -32600);
-    const init = {
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
-    };
+    const init = initializeMessage('2025-03-26');
     await expectRpcError(await post(handler, [init, { jsonrpc: '2.0', id: 2, method: 'ping' }]), 400, -32600);
   });
 
@@ -320,16 +307,7 @@ describe('2025 era', () => {
       new Request(URL_, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'initialize',
-          params: {
-            protocolVersion: '2025-11-25',
-            capabilities: {},
-            clientInfo: { name: 'a', version: '1' },
-          },
-        }),
+        body: JSON.stringify(initializeMessage('2025-11-25', 'a')),
       }),
       { authInfo: alice },
     );

@@ -53,9 +53,4 @@ export class SessionEventHub {
       }
     }
   }
-
-  /** How many listeners the session has in this process. */
-  listenerCount(sessionId: string): number {
-    return this.#subscribers.get(sessionId)?.size ?? 0;
-  }
 }

@@ -36,14 +36,6 @@ export function jsonRpcErrorResponse(
   });
 }
 
-/** A JSON body with status 200 (or the given one). */
-export function jsonResponse(body: unknown, headers: Record<string, string> = {}, status = 200): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json', ...headers },
-  });
-}
-
 /** Headers every SSE response carries. */
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/event-stream',
