@@ -29,9 +29,24 @@ export class StoreUnavailableError extends LambdaMcpError {
   override name = 'StoreUnavailableError';
 }
 
-/** An optimistic-locking or conditional write lost a race; callers re-read and retry. */
+/**
+ * An optimistic-locking or conditional write lost a race; callers retry. `current` holds the stored state
+ * when the backend returned it with the failure (DynamoDB's `ReturnValuesOnConditionCheckFailure`), so the
+ * retry needs no second read.
+ */
 export class StoreConflictError extends LambdaMcpError {
   override name = 'StoreConflictError';
+  constructor(
+    message: string,
+    readonly current?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** An item is larger than the store can hold (an SSE event past the configured limit, for one). */
+export class StoreItemTooLargeError extends LambdaMcpError {
+  override name = 'StoreItemTooLargeError';
 }
 
 /** Invalid configuration found at start-up; the message names the setting and what it accepts. */

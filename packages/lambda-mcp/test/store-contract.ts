@@ -1,5 +1,6 @@
-// The one contract every store implementation passes (in-memory now, DynamoDB next): each backend's test
-// file calls these with a factory for fresh, empty stores.
+// The one contract every store implementation passes (in memory and on DynamoDB): each backend's test file
+// calls these with a factory for fresh, empty stores, and optionally a second instance over the same data
+// (another Lambda instance) so that races between instances are tested too.
 import type { JSONRPCResponse } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
 import { StoreConflictError } from '../src/errors.js';
@@ -100,8 +101,12 @@ const note = (n: number) => ({
   params: { data: n },
 });
 
-/** Runs the EventStore contract. */
-export function runEventStoreContract(name: string, newStore: () => Promise<EventStore>) {
+/** Runs the EventStore contract; `peer` gives another instance over the same data as `store`. */
+export function runEventStoreContract(
+  name: string,
+  newStore: () => Promise<EventStore>,
+  peer: (store: EventStore) => Promise<EventStore> = async (store) => store,
+) {
   describe(`${name}: EventStore contract`, () => {
     it('numbers events contiguously per session across streams, ids naming the stream', async () => {
       const store = await newStore();
@@ -127,12 +132,14 @@ export function runEventStoreContract(name: string, newStore: () => Promise<Even
       expect(await store.read('unknown', 'get', 0)).toEqual({ events: [], lastSeq: 0 });
     });
 
-    it('loses and duplicates nothing under 8 concurrent writers', async () => {
+    it('loses and duplicates nothing under 8 concurrent writers on two instances', async () => {
       const store = await newStore();
+      const instances = [store, await peer(store)];
       await Promise.all(
         Array.from({ length: 8 }, (_, w) =>
           (async () => {
-            for (let i = 0; i < 250; i++) await store.append('s-1', `w${w}`, note(w * 1000 + i));
+            const mine = instances[w % 2] as EventStore;
+            for (let i = 0; i < 250; i++) await mine.append('s-1', `w${w}`, note(w * 1000 + i));
           })(),
         ),
       );

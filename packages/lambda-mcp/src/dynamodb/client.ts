@@ -1,0 +1,59 @@
+// The DynamoDB client lambda-mcp uses when the caller brings none, and the one wrapper every store call goes
+// through: throttling and timeouts are retried by the SDK's own backoff inside a bounded time (few attempts,
+// short socket timeouts); what still fails becomes a StoreUnavailableError (503) with the SDK error as cause.
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { StoreUnavailableError } from '../errors.js';
+
+/** A client the stores accept: a plain DynamoDB client (wrapped here) or a document client. */
+export type DynamoClientInput = DynamoDBClient | DynamoDBDocumentClient;
+
+/** Options of {@link createDynamoClient}. */
+export interface DynamoClientOptions {
+  /** A custom endpoint (DynamoDB Local, dynalite); default: the SDK's regional endpoint. */
+  endpoint?: string;
+  /** Total attempts per call, first included. Default 3. */
+  maxAttempts?: number;
+  /** Socket timeout per attempt, in ms. Default 2000. */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * A DynamoDB client with bounded retries: at the defaults a call gives up within about 7 s, well inside a
+ * Lambda timeout. Region and credentials come from the standard AWS SDK configuration.
+ */
+export function createDynamoClient(options: DynamoClientOptions = {}): DynamoDBClient {
+  return new DynamoDBClient({
+    ...(options.endpoint && { endpoint: options.endpoint }),
+    maxAttempts: options.maxAttempts ?? 3,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: options.requestTimeoutMs ?? 2000 },
+  });
+}
+
+/** The document client over `client` (marshalling plain objects, dropping `undefined` values). */
+export function documentClient(client: DynamoClientInput): DynamoDBDocumentClient {
+  if (client instanceof DynamoDBDocumentClient) return client;
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/** Whether `error` is a failed condition (a lost race or a missing item), which callers handle themselves. */
+export function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+  );
+}
+
+/**
+ * Runs one store operation. Condition failures pass through for the caller; any other failure (after the
+ * SDK's retries) is wrapped in a StoreUnavailableError naming `what`.
+ */
+export async function storeCall<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isConditionFailure(error)) throw error;
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new StoreUnavailableError(`DynamoDB ${what} failed: ${reason}`, { cause: error });
+  }
+}

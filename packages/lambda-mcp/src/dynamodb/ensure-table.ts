@@ -1,0 +1,69 @@
+// Creates the table (from the one definition in table.ts) on a local DynamoDB when it is missing, with TTL
+// on. Only for endpoints that are not AWS: against AWS, tables come from the infrastructure code, never
+// from a running server.
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { ConfigError } from '../errors.js';
+import { storeCall } from './client.js';
+import { createTableInput, TABLE } from './table.js';
+
+/** Whether `endpoint` is a DynamoDB other than AWS's (DynamoDB Local, dynalite, LocalStack). */
+export function isLocalEndpoint(endpoint: string | undefined): boolean {
+  if (!endpoint) return false;
+  const host = new URL(endpoint).hostname;
+  return !/\.amazonaws\.com(\.cn)?$/.test(host) && !host.endsWith('.api.aws');
+}
+
+/**
+ * Makes sure `tableName` exists on the local DynamoDB at `endpoint`; resolves `true` when it created it.
+ * Throws a ConfigError for an AWS endpoint.
+ */
+export async function ensureLocalTable(
+  client: DynamoDBClient,
+  tableName: string,
+  endpoint: string | undefined,
+): Promise<boolean> {
+  if (!isLocalEndpoint(endpoint)) {
+    throw new ConfigError(
+      `lambda-mcp creates tables only on a local DynamoDB (DYNAMODB_ENDPOINT); create ${tableName} with the infrastructure code`,
+    );
+  }
+  try {
+    await storeCall('table check', () => client.send(new DescribeTableCommand({ TableName: tableName })));
+    return false;
+  } catch (error) {
+    if (!(error instanceof Error && error.cause instanceof ResourceNotFoundException)) throw error;
+  }
+  await storeCall('table create', () => client.send(new CreateTableCommand(createTableInput(tableName))));
+  for (let i = 0; i < 100; i++) {
+    const { Table } = await storeCall('table check', () =>
+      client.send(new DescribeTableCommand({ TableName: tableName })),
+    );
+    if (Table?.TableStatus === 'ACTIVE') break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await storeCall('table TTL', () =>
+    client
+      .send(
+        new UpdateTimeToLiveCommand({
+          TableName: tableName,
+          TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+        }),
+      )
+      // Some emulators (dynalite) do not implement TTL settings; lambda-mcp filters expired items anyway.
+      .catch((error: unknown) => {
+        if (
+          !(
+            error instanceof Error && /UnknownOperation|not supported/i.test(`${error.name} ${error.message}`)
+          )
+        )
+          throw error;
+      }),
+  );
+  return true;
+}

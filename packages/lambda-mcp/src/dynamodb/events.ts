@@ -1,0 +1,277 @@
+// EventStore on the single table: one item per SSE event (`SESSION#<id>` / `EVENT#<seq>`). The event item is
+// its own conditional counter: a writer puts `seq` only if no item has it, and tries `seq` only after seeing
+// `seq - 1` exist (its own write, a lost race on it, or the log head), so writers on many instances leave
+// no gaps and no duplicates, and a crash cannot leave a hole. Writers in one process queue per session.
+// Events too large for one item are split into chunk items written before the event that names them.
+import { randomUUID } from 'node:crypto';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { JSONRPCMessage } from '@modelcontextprotocol/server';
+import { StoreItemTooLargeError, StoreUnavailableError } from '../errors.js';
+import { type EventStore, eventId, type StoredEvent } from '../stores/types.js';
+import { type DynamoClientInput, documentClient, isConditionFailure, storeCall } from './client.js';
+import { EVENT_PREFIX, isExpired, keys, seqOfEventKey, TABLE, ttlOf } from './table.js';
+
+/** Options of {@link DynamoEventStore}. */
+export interface DynamoEventStoreOptions {
+  client: DynamoClientInput;
+  tableName: string;
+  /** How long events stay readable, in ms. Default 65 minutes (a default session's idle time, and then some). */
+  retentionMs?: number;
+  /** Largest event accepted, in bytes of JSON; larger ones are refused with a clear error. Default 6 MiB. */
+  maxEventBytes?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+/** Bytes of message kept inline in an event item; DynamoDB items hold at most 400 KB. */
+const INLINE_BYTES = 350_000;
+/** How many sessions' log heads one instance remembers. */
+const MAX_HEADS = 10_000;
+/** Writes to one sequence number before giving up: only reachable under extreme contention. */
+const MAX_ATTEMPTS = 64;
+
+type Item = Record<string, unknown>;
+
+/** Session event logs in DynamoDB; see the module comment. */
+export class DynamoEventStore implements EventStore {
+  readonly #db: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #retentionMs: number;
+  readonly #maxBytes: number;
+  readonly #now: () => number;
+  /** The last sequence number this instance knows to exist, per session. */
+  readonly #heads = new Map<string, number>();
+  /** Per-session queue of this instance's appends. */
+  readonly #queues = new Map<string, Promise<unknown>>();
+
+  constructor(options: DynamoEventStoreOptions) {
+    this.#db = documentClient(options.client);
+    this.#table = options.tableName;
+    this.#retentionMs = options.retentionMs ?? 65 * 60_000;
+    this.#maxBytes = options.maxEventBytes ?? 6 * 1024 * 1024;
+    this.#now = options.now ?? Date.now;
+  }
+
+  append(sessionId: string, streamId: string, message: JSONRPCMessage): Promise<StoredEvent> {
+    const previous = this.#queues.get(sessionId) ?? Promise.resolve();
+    const next = previous.then(
+      () => this.#append(sessionId, streamId, message),
+      () => this.#append(sessionId, streamId, message),
+    );
+    this.#queues.set(sessionId, next);
+    const cleanup = () => {
+      if (this.#queues.get(sessionId) === next) this.#queues.delete(sessionId);
+    };
+    next.then(cleanup, cleanup);
+    return next;
+  }
+
+  async read(sessionId: string, streamId: string, afterSeq?: number) {
+    if (afterSeq === undefined) return { events: [], lastSeq: await this.#head(sessionId) };
+    const items = await this.#query(sessionId, afterSeq);
+    let lastSeq = afterSeq;
+    const events: StoredEvent[] = [];
+    const now = this.#now();
+    for (const item of items) {
+      const seq = seqOfEventKey(item[TABLE.sortKey] as string);
+      lastSeq = Math.max(lastSeq, seq);
+      if (item.stream !== streamId || isExpired(item, now)) continue;
+      events.push({
+        id: eventId(streamId, seq),
+        streamId,
+        seq,
+        message: await this.#message(sessionId, item),
+      });
+    }
+    return { events, lastSeq };
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    const pk = keys.sessionPartition(sessionId);
+    const doomed: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await storeCall('event log listing', () =>
+        this.#db.send(
+          new QueryCommand({
+            TableName: this.#table,
+            KeyConditionExpression: '#pk = :pk',
+            ProjectionExpression: '#pk, #sk',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+            ExpressionAttributeValues: { ':pk': pk },
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        const sk = item[TABLE.sortKey] as string;
+        if (sk.startsWith(EVENT_PREFIX) || sk.startsWith('CHUNK#')) doomed.push(item);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    await this.#batchWrite(doomed.map((Key) => ({ DeleteRequest: { Key } })));
+    this.#heads.delete(sessionId);
+  }
+
+  async #append(sessionId: string, streamId: string, message: JSONRPCMessage): Promise<StoredEvent> {
+    const json = JSON.stringify(message);
+    const bytes = Buffer.byteLength(json);
+    if (bytes > this.#maxBytes) {
+      throw new StoreItemTooLargeError(
+        `An SSE event of ${bytes} bytes exceeds the event log's limit of ${this.#maxBytes} bytes; it was not stored`,
+      );
+    }
+    const ttl = ttlOf(this.#now() + this.#retentionMs);
+    const body = bytes <= INLINE_BYTES ? { message: json } : await this.#writeChunks(sessionId, json, ttl);
+    let seq = (this.#heads.get(sessionId) ?? (await this.#head(sessionId))) + 1;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      try {
+        await storeCall('event append', () =>
+          this.#db.send(
+            new PutCommand({
+              TableName: this.#table,
+              Item: { ...keys.event(sessionId, seq), stream: streamId, ...body, [TABLE.ttlAttribute]: ttl },
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+            }),
+          ),
+        );
+        this.#remember(sessionId, seq);
+        return { id: eventId(streamId, seq), streamId, seq, message: JSON.parse(json) as JSONRPCMessage };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        // `seq` exists, so `seq + 1` may be written; after a second loss, jump to the head instead.
+        seq = attempt === 1 ? seq + 1 : (await this.#head(sessionId)) + 1;
+      }
+    }
+    throw new StoreUnavailableError(`Event log of session ${sessionId} is too contended to append to`);
+  }
+
+  /** The highest sequence number stored for the session (expired or not), 0 for an empty log. */
+  async #head(sessionId: string): Promise<number> {
+    const { Items } = await storeCall('event log head', () =>
+      this.#db.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+          ExpressionAttributeValues: { ':pk': keys.sessionPartition(sessionId), ':prefix': EVENT_PREFIX },
+          ProjectionExpression: '#sk',
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const sk = Items?.[0]?.[TABLE.sortKey];
+    const head = typeof sk === 'string' ? seqOfEventKey(sk) : 0;
+    this.#remember(sessionId, head);
+    return head;
+  }
+
+  /** Every event item after `afterSeq`, in order (all pages). */
+  async #query(sessionId: string, afterSeq: number): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await storeCall('event log read', () =>
+        this.#db.send(
+          new QueryCommand({
+            TableName: this.#table,
+            KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+            ExpressionAttributeValues: {
+              ':pk': keys.sessionPartition(sessionId),
+              ':from': keys.event(sessionId, afterSeq + 1).sk,
+              ':to': `${EVENT_PREFIX}~`,
+            },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  async #message(sessionId: string, item: Item): Promise<JSONRPCMessage> {
+    if (typeof item.message === 'string') return JSON.parse(item.message) as JSONRPCMessage;
+    const chunkId = item.chunks as string;
+    const parts = item.parts as number;
+    const wanted = Array.from({ length: parts }, (_, part) => keys.chunk(sessionId, chunkId, part));
+    const found = new Map<string, Uint8Array>();
+    for (let i = 0; i < wanted.length; i += 25) {
+      let request: Item[] | undefined = wanted.slice(i, i + 25);
+      while (request?.length) {
+        const keysToGet: Item[] = request;
+        const out = await storeCall('event chunk read', () =>
+          this.#db.send(
+            new BatchGetCommand({
+              RequestItems: { [this.#table]: { Keys: keysToGet, ConsistentRead: true } },
+            }),
+          ),
+        );
+        for (const chunk of out.Responses?.[this.#table] ?? []) {
+          found.set(chunk[TABLE.sortKey] as string, chunk.data as Uint8Array);
+        }
+        request = out.UnprocessedKeys?.[this.#table]?.Keys as Item[] | undefined;
+      }
+    }
+    const buffers = wanted.map((key) => {
+      const data = found.get(key.sk);
+      if (!data) throw new StoreUnavailableError(`Event chunk ${key.sk} of session ${sessionId} is missing`);
+      return data;
+    });
+    return JSON.parse(Buffer.concat(buffers).toString('utf8')) as JSONRPCMessage;
+  }
+
+  /** Stores a large message as chunk items; resolves the fields the event item carries instead of it. */
+  async #writeChunks(sessionId: string, json: string, ttl: number) {
+    const data = Buffer.from(json, 'utf8');
+    const chunkId = randomUUID();
+    const puts: Item[] = [];
+    for (let offset = 0, part = 0; offset < data.length; offset += INLINE_BYTES, part++) {
+      const slice = data.subarray(offset, offset + INLINE_BYTES);
+      puts.push({
+        PutRequest: {
+          Item: { ...keys.chunk(sessionId, chunkId, part), data: slice, [TABLE.ttlAttribute]: ttl },
+        },
+      });
+    }
+    // At most ~16 MB per BatchWriteItem; two chunks a batch keeps each request small and quick.
+    for (let i = 0; i < puts.length; i += 2) await this.#batchWrite(puts.slice(i, i + 2));
+    return { chunks: chunkId, parts: puts.length };
+  }
+
+  async #batchWrite(requests: Item[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += 25) {
+      let pending: Item[] | undefined = requests.slice(i, i + 25);
+      for (let round = 0; pending?.length; round++) {
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** round)));
+        const batch: Item[] = pending;
+        const out = await storeCall('event log write', () =>
+          this.#db.send(new BatchWriteCommand({ RequestItems: { [this.#table]: batch } })),
+        );
+        pending = out.UnprocessedItems?.[this.#table] as Item[] | undefined;
+        if (round > 8 && pending?.length) {
+          throw new StoreUnavailableError('DynamoDB left event log writes unprocessed after 8 retries');
+        }
+      }
+    }
+  }
+
+  #remember(sessionId: string, seq: number): void {
+    const known = this.#heads.get(sessionId) ?? 0;
+    this.#heads.delete(sessionId);
+    if (this.#heads.size >= MAX_HEADS) this.#heads.delete(this.#heads.keys().next().value as string);
+    this.#heads.set(sessionId, Math.max(known, seq));
+  }
+}

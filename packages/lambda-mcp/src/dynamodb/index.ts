@@ -1,0 +1,57 @@
+// `lambda-mcp/dynamodb`: the DynamoDB implementations of the store seams and the one table definition.
+// A separate entry point, so applications on the in-memory stores never load the AWS SDK.
+import type { EventStore, ResponseMailbox, SessionStore } from '../stores/types.js';
+import { createDynamoClient, type DynamoClientInput } from './client.js';
+import { DynamoEventStore } from './events.js';
+import { DynamoResponseMailbox } from './mailbox.js';
+import { DynamoSessionStore } from './sessions.js';
+
+export { createDynamoClient, type DynamoClientInput, type DynamoClientOptions } from './client.js';
+export { ensureLocalTable, isLocalEndpoint } from './ensure-table.js';
+export { DynamoEventStore, type DynamoEventStoreOptions } from './events.js';
+export { DynamoResponseMailbox, type DynamoResponseMailboxOptions } from './mailbox.js';
+export { DynamoSessionStore, type DynamoSessionStoreOptions } from './sessions.js';
+export {
+  createTableInput,
+  isExpired,
+  keys,
+  sessionIndexKeys,
+  sessionShardKey,
+  TABLE,
+  ttlOf,
+} from './table.js';
+
+/** Options of {@link createDynamoStores}. */
+export interface DynamoStoresOptions {
+  tableName: string;
+  /** Your client (its middleware, region and credentials apply); default {@link createDynamoClient}. */
+  client?: DynamoClientInput;
+  /** The handler's session idle time, so events live as long as the session that can resume them. */
+  sessionIdleSeconds?: number;
+  now?: () => number;
+}
+
+/** The stores `createLambdaMcp` takes, all on one table. */
+export interface DynamoStores {
+  sessionStore: SessionStore;
+  eventStore: EventStore;
+  mailbox: ResponseMailbox;
+}
+
+/**
+ * The DynamoDB stores for {@link createLambdaMcp}.
+ *
+ * @example
+ * const handler = createLambdaMcp(factory, { ...createDynamoStores({ tableName: 'mcp' }), sse: 'poll' });
+ */
+export function createDynamoStores(options: DynamoStoresOptions): DynamoStores {
+  const client = options.client ?? createDynamoClient();
+  const shared = { client, tableName: options.tableName, ...(options.now && { now: options.now }) };
+  // Events outlive their session a little (touches are a minute apart), never the other way round.
+  const retentionMs = (options.sessionIdleSeconds ?? 3600) * 1000 + 5 * 60_000;
+  return {
+    sessionStore: new DynamoSessionStore(shared),
+    eventStore: new DynamoEventStore({ ...shared, retentionMs }),
+    mailbox: new DynamoResponseMailbox(shared),
+  };
+}

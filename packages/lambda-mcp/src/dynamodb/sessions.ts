@@ -1,0 +1,164 @@
+// SessionStore on the single table: one item per session (`SESSION#<id>` / `META`). Create is a conditional
+// put; update is a versioned conditional update that returns the stored record on a lost race
+// (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), so the caller retries without a second read. Reads are
+// strongly consistent (a session created on one instance is visible on the next) and skip expired items.
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { StoreConflictError } from '../errors.js';
+import type { SessionPatch, SessionRecord, SessionStore } from '../stores/types.js';
+import { type DynamoClientInput, documentClient, isConditionFailure, storeCall } from './client.js';
+import { isExpired, keys, sessionIndexKeys, TABLE, ttlOf } from './table.js';
+
+/** Options of {@link DynamoSessionStore}. */
+export interface DynamoSessionStoreOptions {
+  client: DynamoClientInput;
+  tableName: string;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+type Item = Record<string, unknown>;
+
+/** Sessions in DynamoDB; see the module comment. */
+export class DynamoSessionStore implements SessionStore {
+  readonly #db: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #now: () => number;
+
+  constructor(options: DynamoSessionStoreOptions) {
+    this.#db = documentClient(options.client);
+    this.#table = options.tableName;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async create(record: SessionRecord): Promise<void> {
+    try {
+      await storeCall('session create', () =>
+        this.#db.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: toItem(record),
+            // An expired item still in the table may be overwritten: it is absent to every reader.
+            ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt <= :now',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#expiresAt': 'expiresAt' },
+            ExpressionAttributeValues: { ':now': this.#now() },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new StoreConflictError(`Session ${record.id} exists already`);
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<SessionRecord | undefined> {
+    const { Item } = await storeCall('session read', () =>
+      this.#db.send(new GetCommand({ TableName: this.#table, Key: keys.session(id), ConsistentRead: true })),
+    );
+    return this.#live(Item);
+  }
+
+  async update(id: string, expectedVersion: number, patch: SessionPatch): Promise<SessionRecord | undefined> {
+    const names: Record<string, string> = { '#version': 'version', '#expiresAt': 'expiresAt' };
+    const values: Record<string, unknown> = {
+      ':expected': expectedVersion,
+      ':next': expectedVersion + 1,
+      ':now': this.#now(),
+    };
+    const sets = ['#version = :next'];
+    const assign = (name: string, value: unknown) => {
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      sets.push(`#${name} = :${name}`);
+    };
+    for (const [name, value] of Object.entries(patch)) if (value !== undefined) assign(name, value);
+    if (patch.expiresAt !== undefined) assign(TABLE.ttlAttribute, ttlOf(patch.expiresAt));
+    if (patch.lastActiveAt !== undefined) {
+      const ix = sessionIndexKeys(id, patch.lastActiveAt);
+      assign(TABLE.sessionIndex.sortKey, ix[TABLE.sessionIndex.sortKey]);
+    }
+    try {
+      const { Attributes } = await storeCall('session update', () =>
+        this.#db.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: keys.session(id),
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: '#version = :expected AND #expiresAt > :now',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      return this.#live(Attributes);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // DynamoDB returns the stored item with the failure; emulators that do not get one extra read.
+      const current = error.Item ? this.#live(error.Item as Item) : await this.get(id);
+      if (!current) return undefined;
+      throw new StoreConflictError(
+        `Session ${id} is at version ${current.version}, not ${expectedVersion}`,
+        current,
+      );
+    }
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const { Attributes } = await storeCall('session delete', () =>
+      this.#db.send(
+        new DeleteCommand({ TableName: this.#table, Key: keys.session(id), ReturnValues: 'ALL_OLD' }),
+      ),
+    );
+    return this.#live(Attributes) !== undefined;
+  }
+
+  #live(item: Item | undefined): SessionRecord | undefined {
+    if (!item || isExpired(item, this.#now())) return undefined;
+    const record = fromItem(item);
+    return record.expiresAt > this.#now() ? record : undefined;
+  }
+}
+
+function toItem(record: SessionRecord): Item {
+  const clientInfo = record.initializeParams.clientInfo as { name?: unknown; version?: unknown } | undefined;
+  return {
+    ...keys.session(record.id),
+    ...sessionIndexKeys(record.id, record.lastActiveAt),
+    id: record.id,
+    protocolVersion: record.protocolVersion,
+    // Stored as JSON text: the client's params round-trip exactly, whatever numbers or keys they hold.
+    initializeParams: JSON.stringify(record.initializeParams),
+    clientInfo: { name: String(clientInfo?.name ?? ''), version: String(clientInfo?.version ?? '') },
+    logLevel: record.logLevel,
+    subscriptions: record.subscriptions,
+    principal: record.principal,
+    createdAt: record.createdAt,
+    lastActiveAt: record.lastActiveAt,
+    expiresAt: record.expiresAt,
+    version: record.version,
+    [TABLE.ttlAttribute]: ttlOf(record.expiresAt),
+  };
+}
+
+function fromItem(item: Item): SessionRecord {
+  const record: SessionRecord = {
+    id: item.id as string,
+    protocolVersion: item.protocolVersion as string,
+    initializeParams: JSON.parse(item.initializeParams as string) as Record<string, unknown>,
+    subscriptions: (item.subscriptions as string[] | undefined) ?? [],
+    createdAt: item.createdAt as number,
+    lastActiveAt: item.lastActiveAt as number,
+    expiresAt: item.expiresAt as number,
+    version: item.version as number,
+  };
+  if (item.logLevel !== undefined) record.logLevel = item.logLevel as SessionRecord['logLevel'];
+  if (item.principal !== undefined) record.principal = item.principal as string;
+  return record;
+}
