@@ -100,7 +100,7 @@ describe('aws-monitor Lambda handler', () => {
     });
   });
 
-  it('refuses to start inside Lambda without MCP_REQUEST_STATE_KEY, saying what to set', async () => {
+  it('refuses to start inside Lambda without MCP_REQUEST_STATE_KEY or with a bad STORE, saying what to set', async () => {
     const run = promisify(execFile);
     const env = { ...process.env, AWS_LAMBDA_FUNCTION_NAME: 'aws-monitor', MCP_REQUEST_STATE_KEY: '' };
     const failure = await run(process.execPath, ['--import', 'tsx', 'examples/aws-monitor/src/lambda.ts'], {
@@ -114,6 +114,18 @@ describe('aws-monitor Lambda handler', () => {
     const started = await run(process.execPath, ['--import', 'tsx', 'examples/aws-monitor/src/lambda.ts'], {
       env: { ...env, MCP_REQUEST_STATE_KEY: '12'.repeat(32) },
     });
-    expect(started.stderr).toBe('');
+    // Started; on the default in-memory store it says that sessions stay in one instance.
+    expect(JSON.parse(started.stderr)).toEqual({
+      level: 'info',
+      message: 'lambda-mcp: STORE=memory inside Lambda: 2025-era sessions live in one instance only',
+    });
+    const badStore = await run(process.execPath, ['--import', 'tsx', 'examples/aws-monitor/src/lambda.ts'], {
+      env: { ...env, MCP_REQUEST_STATE_KEY: '12'.repeat(32), STORE: 'redis' },
+    }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(badStore?.code).toBe(1);
+    expect(badStore?.stderr).toContain('STORE must be one of memory, dynamodb, dynalite; got "redis"');
   });
 });

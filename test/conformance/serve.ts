@@ -1,9 +1,9 @@
 // Serves the conformance fixture through lambda-mcp on a local port, at /mcp. Run as a script it is
-// `npm run conformance-server` (PORT, default 3001; HOST, default 127.0.0.1); test/conformance.test.ts uses
-// startConformanceServer() with port 0 instead.
+// `npm run conformance-server` (PORT, default 3001; HOST, default 127.0.0.1; stores from STORE like
+// `npm start`); test/conformance.test.ts uses startConformanceServer() with port 0 instead.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLambdaMcp } from 'lambda-mcp';
+import { createLambdaMcp, type LambdaMcpOptions, storesFromEnv } from 'lambda-mcp';
 import { localServerOptions, serveLocal } from 'lambda-mcp/node';
 import { createConformanceServer } from './everything-server.js';
 
@@ -14,6 +14,8 @@ export interface ConformanceServerOptions {
   port?: number;
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string;
+  /** Stores (and any other handler options) to use instead of the in-memory defaults. */
+  handlerOptions?: LambdaMcpOptions;
 }
 
 export interface RunningConformanceServer {
@@ -27,10 +29,10 @@ export async function startConformanceServer(
 ): Promise<RunningConformanceServer> {
   const host = options.host ?? '127.0.0.1';
   // The same switches as `npm start`: environment options, live SSE, Host validation on loopback.
-  const handler = createLambdaMcp(
-    (ctx) => createConformanceServer(ctx, { notify: handler.notify }),
-    localServerOptions(host),
-  );
+  const handler = createLambdaMcp((ctx) => createConformanceServer(ctx, { notify: handler.notify }), {
+    ...localServerOptions(host),
+    ...options.handlerOptions,
+  });
   return serveLocal(handler, { port: options.port ?? 3001, host, path: MCP_PATH });
 }
 
@@ -38,10 +40,16 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3001);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`PORT must be a port number: ${port}`);
-  const server = await startConformanceServer({ port, host: process.env.HOST ?? '127.0.0.1' });
+  const stores = await storesFromEnv();
+  const server = await startConformanceServer({
+    port,
+    host: process.env.HOST ?? '127.0.0.1',
+    handlerOptions: stores.options,
+  });
   console.log(server.url);
+  console.error(`conformance server on ${stores.description}`);
   const stop = () => {
-    server.close().then(
+    Promise.all([server.close(), stores.close()]).then(
       () => process.exit(0),
       () => process.exit(1),
     );

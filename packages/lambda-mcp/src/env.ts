@@ -1,22 +1,32 @@
 // Options that every entry point (local server, Lambda handler, conformance fixture) reads from the
 // environment the same way, so one variable means one thing everywhere.
+import { ConfigError } from './errors.js';
 import type { LambdaMcpOptions } from './handler.js';
 
 /** Hostnames of the loopback interface, for Host validation when bound to localhost. */
 export const LOOPBACK_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
 
 /**
- * Reads `ALLOWED_ORIGINS` (comma-separated origins or hostnames, `*` for any). `MCP_REQUEST_STATE_KEY` is
- * read by `createLambdaMcp` itself.
+ * Reads `ALLOWED_ORIGINS` (comma-separated origins or hostnames, `*` for any) and `SSE_MODE` (`live` or
+ * `poll`, see `LambdaMcpOptions.sse`). `MCP_REQUEST_STATE_KEY` is read by `createLambdaMcp` itself; the
+ * stores by `storesFromEnv`. Throws a ConfigError naming the key for an invalid value.
  *
  * @example
- * const handler = createLambdaMcp(factory, { ...optionsFromEnv(), sse: 'poll' });
+ * const handler = createLambdaMcp(factory, { sse: 'poll', ...optionsFromEnv() });
  */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): LambdaMcpOptions {
+  const options: LambdaMcpOptions = {};
   const origins = env.ALLOWED_ORIGINS?.split(',')
     .map((origin) => origin.trim())
     .filter(Boolean);
-  return origins?.length ? { allowedOrigins: origins } : {};
+  if (origins?.length) options.allowedOrigins = origins;
+  const sse = env.SSE_MODE?.trim();
+  if (sse) {
+    if (sse !== 'live' && sse !== 'poll')
+      throw new ConfigError(`SSE_MODE must be live or poll; got "${sse}"`);
+    options.sse = sse;
+  }
+  return options;
 }
 
 /** Whether `host` is a loopback bind address, which calls for Host validation against DNS rebinding. */

@@ -53,3 +53,11 @@ export class StoreItemTooLargeError extends LambdaMcpError {
 export class ConfigError extends LambdaMcpError {
   override name = 'ConfigError';
 }
+
+/**
+ * A task status change the Tasks lifecycle forbids: a terminal task (completed, failed, cancelled) never
+ * changes again, and only known statuses are accepted. The stored task is left as it was.
+ */
+export class TaskStateError extends LambdaMcpError {
+  override name = 'TaskStateError';
+}

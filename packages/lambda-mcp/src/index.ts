@@ -7,6 +7,7 @@ export {
   HttpError,
   LambdaMcpError,
   StoreConflictError,
+  StoreItemTooLargeError,
   StoreUnavailableError,
 } from './errors.js';
 export { SessionEventHub } from './events/session-hub.js';
@@ -17,6 +18,7 @@ export {
   type LambdaMcpRequestOptions,
 } from './handler.js';
 export { isInLambda, resolveRequestStateKey } from './request-state-key.js';
+export { type EnvStores, STORE_KINDS, storesFromEnv } from './stores/from-env.js';
 export { MemoryEventStore, MemoryResponseMailbox, MemorySessionStore } from './stores/memory.js';
 export type {
   EventStore,

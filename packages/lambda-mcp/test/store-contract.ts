@@ -58,7 +58,10 @@ export function runSessionStoreContract(
       await store.create(sampleSession('s-1'));
       const updated = await store.update('s-1', 1, { logLevel: 'debug', subscriptions: ['a://b'] });
       expect(updated).toMatchObject({ version: 2, logLevel: 'debug', subscriptions: ['a://b'] });
-      await expect(store.update('s-1', 1, { logLevel: 'info' })).rejects.toBeInstanceOf(StoreConflictError);
+      const conflict = await store.update('s-1', 1, { logLevel: 'info' }).catch((error: unknown) => error);
+      expect(conflict).toBeInstanceOf(StoreConflictError);
+      // The loser learns the winner's record from the failure itself, so its retry needs no read.
+      expect((conflict as StoreConflictError).current).toEqual(await store.get('s-1'));
       expect((await store.get('s-1'))?.logLevel).toBe('debug');
     });
 

@@ -5,11 +5,11 @@ import type { LambdaMcpOptions } from '../handler.js';
 import type { FetchHandler } from './fetch-handler.js';
 import { type ServedApp, serve } from './node.js';
 
-/** Options for a local server bound to `host`: environment settings, live SSE, Host checks on loopback. */
+/** Options for a local server bound to `host`: live SSE unless SSE_MODE says poll, Host checks on loopback. */
 export function localServerOptions(host: string, env: NodeJS.ProcessEnv = process.env): LambdaMcpOptions {
   return {
-    ...optionsFromEnv(env),
     sse: 'live',
+    ...optionsFromEnv(env),
     ...(isLoopbackHost(host) && { allowedHosts: LOOPBACK_HOSTNAMES }),
   };
 }

@@ -16,6 +16,10 @@ export interface DynamoClientOptions {
   maxAttempts?: number;
   /** Socket timeout per attempt, in ms. Default 2000. */
   requestTimeoutMs?: number;
+  /** Region; default: the SDK's configuration (`AWS_REGION`, profile). */
+  region?: string;
+  /** Credentials; default: the SDK's provider chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /**
@@ -25,6 +29,8 @@ export interface DynamoClientOptions {
 export function createDynamoClient(options: DynamoClientOptions = {}): DynamoDBClient {
   return new DynamoDBClient({
     ...(options.endpoint && { endpoint: options.endpoint }),
+    ...(options.region && { region: options.region }),
+    ...(options.credentials && { credentials: options.credentials }),
     maxAttempts: options.maxAttempts ?? 3,
     requestHandler: { connectionTimeout: 1000, requestTimeout: options.requestTimeoutMs ?? 2000 },
   });

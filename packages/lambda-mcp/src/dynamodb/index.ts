@@ -7,6 +7,7 @@ import { DynamoResponseMailbox } from './mailbox.js';
 import { DynamoSessionStore } from './sessions.js';
 
 export { createDynamoClient, type DynamoClientInput, type DynamoClientOptions } from './client.js';
+export { type DynaliteOptions, type RunningDynalite, startDynalite } from './dynalite.js';
 export { ensureLocalTable, isLocalEndpoint } from './ensure-table.js';
 export { DynamoEventStore, type DynamoEventStoreOptions } from './events.js';
 export { DynamoResponseMailbox, type DynamoResponseMailboxOptions } from './mailbox.js';

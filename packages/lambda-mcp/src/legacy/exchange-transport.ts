@@ -16,6 +16,13 @@ import {
 import type { ResponseMailbox, SessionRecord } from '../stores/types.js';
 
 const RESTORE_ID_PREFIX = 'lambda-mcp:restore:';
+/** Prefix of the wire ids of server-to-client requests. */
+const SERVER_REQUEST_ID_PREFIX = 's-';
+
+/** Whether `id` is one this transport minted for a server-to-client request. */
+export function isServerRequestId(id: unknown): id is string {
+  return typeof id === 'string' && id.startsWith(SERVER_REQUEST_ID_PREFIX);
+}
 
 /** Where the transport hands what the server sends. */
 export type OutboundSink = (message: JSONRPCMessage, relatedRequestId: RequestId | undefined) => void;
@@ -108,7 +115,7 @@ export class ExchangeTransport implements Transport {
    * 0) and routes the client's answer back under the server's own id.
    */
   #awaitAnswer(serverId: RequestId): string {
-    const wireId = `s-${randomUUID()}`;
+    const wireId = `${SERVER_REQUEST_ID_PREFIX}${randomUUID()}`;
     this.#mailbox.receive(this.sessionId, wireId, this.#abort.signal).then(
       (response) => this.deliver({ ...response, id: serverId }),
       () => {

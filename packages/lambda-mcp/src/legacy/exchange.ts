@@ -4,6 +4,7 @@
 // broke resumes with GET + Last-Event-ID and loses nothing; a client that disconnects does not cancel.
 import { randomUUID } from 'node:crypto';
 import {
+  isJSONRPCRequest,
   isJSONRPCResponse,
   type JSONRPCMessage,
   type JSONRPCRequest,
@@ -34,6 +35,12 @@ export interface ExchangeOptions {
   onResponse: (request: JSONRPCRequest, response: JSONRPCResponse) => Promise<void>;
   /** Messages not related to any request of this exchange (they belong on the session's GET stream). */
   onUnrelated: (message: JSONRPCMessage) => void;
+  /**
+   * Send server-to-client requests through `onUnrelated` (the GET stream) even when they belong to a request
+   * of this exchange: on buffered Lambda the POST response reaches the client only once the call is over,
+   * too late to answer an elicitation the call is waiting for.
+   */
+  requestsOnStandalone?: boolean;
   /** Called once when every request is answered or the exchange failed. */
   onDone: () => void;
   onerror: (error: Error) => void;
@@ -71,6 +78,8 @@ export class Exchange {
   readonly sink = (message: JSONRPCMessage, relatedRequestId: RequestId | undefined): void => {
     if (isJSONRPCResponse(message) && message.id !== undefined && this.#pending.has(message.id)) {
       this.#enqueue(() => this.#terminal(message));
+    } else if (this.#options.requestsOnStandalone && isJSONRPCRequest(message)) {
+      this.#options.onUnrelated(message);
     } else if (relatedRequestId !== undefined && this.#pending.has(relatedRequestId)) {
       this.#enqueue(() => this.#related(message));
     } else {

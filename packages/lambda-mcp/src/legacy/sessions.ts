@@ -30,7 +30,7 @@ import type {
   SessionStore,
 } from '../stores/types.js';
 import { Exchange } from './exchange.js';
-import { ExchangeTransport } from './exchange-transport.js';
+import { ExchangeTransport, isServerRequestId } from './exchange-transport.js';
 import { streamSessionEvents } from './get-stream.js';
 import { LEGACY_PROTOCOL_VERSIONS, supportsPriming } from './versions.js';
 
@@ -142,8 +142,10 @@ export class LegacySessions {
     const requests = messages.filter(isJSONRPCRequest);
     const notifications: JSONRPCNotification[] = [];
     for (const message of messages) {
-      if (isJSONRPCResponse(message)) await this.#o.mailbox.deliver(session.id, message);
-      else if (isJSONRPCNotification(message)) notifications.push(message);
+      if (isJSONRPCResponse(message)) {
+        // Only answers to requests this server sent (ids it minted) are worth carrying to a waiter.
+        if (isServerRequestId(message.id)) await this.#o.mailbox.deliver(session.id, message);
+      } else if (isJSONRPCNotification(message)) notifications.push(message);
     }
     const current = await this.#touch(session);
 
@@ -235,6 +237,7 @@ export class LegacySessions {
       onUnrelated: (message) => {
         if (session) this.#append(sessionId, STANDALONE_STREAM, message).catch(o.onerror);
       },
+      requestsOnStandalone: o.sse === 'poll',
       onDone: () => {
         for (const key of keys) this.#inflight.delete(key);
         request.signal.removeEventListener('abort', onAbort);
@@ -377,7 +380,8 @@ export class LegacySessions {
         return await this.#o.sessions.update(current.id, current.version, patch(current));
       } catch (error) {
         if (!(error instanceof StoreConflictError)) throw error;
-        current = await this.#o.sessions.get(session.id);
+        // The store returns the winner's record with the conflict when it can; otherwise read it.
+        current = (error.current as SessionRecord | undefined) ?? (await this.#o.sessions.get(session.id));
       }
     }
     if (!current) return undefined;

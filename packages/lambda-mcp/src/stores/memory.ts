@@ -32,7 +32,10 @@ export class MemorySessionStore implements SessionStore {
     const record = this.#live(id);
     if (!record) return undefined;
     if (record.version !== expectedVersion) {
-      throw new StoreConflictError(`Session ${id} is at version ${record.version}, not ${expectedVersion}`);
+      throw new StoreConflictError(
+        `Session ${id} is at version ${record.version}, not ${expectedVersion}`,
+        structuredClone(record),
+      );
     }
     const next: SessionRecord = { ...record, ...structuredClone(patch), version: record.version + 1 };
     this.#sessions.set(id, next);

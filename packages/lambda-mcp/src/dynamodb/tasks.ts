@@ -1,0 +1,217 @@
+// TaskStore on the single table: one item per task (`TASK#<id>` / `META`) with a `ttl`, its result kept as
+// JSON text. Create is a conditional put; update is one conditional write that checks the version, expiry
+// and the lifecycle (only a non-terminal task is written) and returns the stored item on failure (ALL_OLD,
+// or one read when the backend returns none). Reads are strongly consistent and skip expired items.
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { StoreConflictError, StoreItemTooLargeError } from '../errors.js';
+import {
+  assertTaskTransition,
+  canTransitionTask,
+  TASK_STATUSES,
+  type TaskPatch,
+  type TaskRecord,
+  type TaskStore,
+} from '../tasks/types.js';
+import { type DynamoClientInput, documentClient, isConditionFailure, storeCall } from './client.js';
+import { isExpired, keys, TABLE, ttlOf } from './table.js';
+
+/** Options of {@link DynamoTaskStore}. */
+export interface DynamoTaskStoreOptions {
+  client: DynamoClientInput;
+  tableName: string;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+/** Bytes of result and status message one task item holds; DynamoDB items hold at most 400 KB. */
+const MAX_PAYLOAD_BYTES = 350_000;
+
+type Item = Record<string, unknown>;
+
+/** Tasks in DynamoDB; see the module comment. */
+export class DynamoTaskStore implements TaskStore {
+  readonly #db: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #now: () => number;
+
+  constructor(options: DynamoTaskStoreOptions) {
+    this.#db = documentClient(options.client);
+    this.#table = options.tableName;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async create(record: TaskRecord): Promise<void> {
+    const result = resultText(record.result);
+    checkSize(record.id, result, record.statusMessage);
+    try {
+      await storeCall('task create', () =>
+        this.#db.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: toItem(record, result),
+            // An expired item still in the table may be overwritten: it is absent to every reader.
+            ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt <= :now',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#expiresAt': 'expiresAt' },
+            ExpressionAttributeValues: { ':now': this.#now() },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new StoreConflictError(`Task ${record.id} exists already`);
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<TaskRecord | undefined> {
+    const { Item } = await storeCall('task read', () =>
+      this.#db.send(new GetCommand({ TableName: this.#table, Key: keys.task(id), ConsistentRead: true })),
+    );
+    return this.#live(Item);
+  }
+
+  async update(id: string, expectedVersion: number, patch: TaskPatch): Promise<TaskRecord | undefined> {
+    const result = resultText(patch.result);
+    checkSize(id, result, patch.statusMessage);
+    // The statuses this patch may be applied to, from the one lifecycle rule; the condition checks them.
+    const from = TASK_STATUSES.filter((status) => canTransitionTask(status, patch.status ?? status));
+    if (from.length === 0) return this.#refuse(id, expectedVersion, patch, undefined);
+
+    const now = this.#now();
+    const names: Record<string, string> = {
+      '#version': 'version',
+      '#expiresAt': 'expiresAt',
+      '#status': 'status',
+    };
+    const values: Record<string, unknown> = { ':expected': expectedVersion, ':next': expectedVersion + 1, ':now': now };
+    const sets = ['#version = :next'];
+    const assign = (name: string, value: unknown) => {
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      sets.push(`#${name} = :${name}`);
+    };
+    if (patch.status !== undefined) assign('status', patch.status);
+    if (patch.statusMessage !== undefined) assign('statusMessage', patch.statusMessage);
+    if (result !== undefined) assign('result', result);
+    assign('updatedAt', patch.updatedAt ?? now);
+    if (patch.expiresAt !== undefined) {
+      assign('expiresAt', patch.expiresAt);
+      assign(TABLE.ttlAttribute, ttlOf(patch.expiresAt));
+    }
+    const allowed = from.map((status, i) => {
+      values[`:from${i}`] = status;
+      return `:from${i}`;
+    });
+    try {
+      const { Attributes } = await storeCall('task update', () =>
+        this.#db.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: keys.task(id),
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: `#version = :expected AND #expiresAt > :now AND #status IN (${allowed.join(', ')})`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      return this.#live(Attributes);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return this.#refuse(id, expectedVersion, patch, error.Item as Item | undefined);
+    }
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const { Attributes } = await storeCall('task delete', () =>
+      this.#db.send(new DeleteCommand({ TableName: this.#table, Key: keys.task(id), ReturnValues: 'ALL_OLD' })),
+    );
+    return this.#live(Attributes) !== undefined;
+  }
+
+  /**
+   * Explains an update that was not written, from the stored item (returned with the failure, or read now:
+   * emulators such as dynalite return none): gone, another version, or a lifecycle break.
+   */
+  async #refuse(
+    id: string,
+    expectedVersion: number,
+    patch: TaskPatch,
+    item: Item | undefined,
+  ): Promise<undefined> {
+    const current = item ? this.#live(item) : await this.get(id);
+    if (!current) return undefined;
+    if (current.version !== expectedVersion) {
+      throw new StoreConflictError(`Task ${id} is at version ${current.version}, not ${expectedVersion}`, current);
+    }
+    assertTaskTransition(current.status, patch.status ?? current.status);
+    // The condition failed yet the item now passes it: it changed between the write and the read.
+    throw new StoreConflictError(`Task ${id} changed during the update`, current);
+  }
+
+  #live(item: Item | undefined): TaskRecord | undefined {
+    if (!item || isExpired(item, this.#now())) return undefined;
+    const record = fromItem(item);
+    return record.expiresAt > this.#now() ? record : undefined;
+  }
+}
+
+/** The result as stored: JSON text, so any JSON value (numbers, keys, nesting) round-trips exactly. */
+function resultText(result: unknown): string | undefined {
+  if (result === undefined) return undefined;
+  const text: string | undefined = JSON.stringify(result);
+  // A function or symbol would vanish without a trace: refuse it instead.
+  if (text === undefined) throw new TypeError('A task result must be a JSON value');
+  return text;
+}
+
+/** Refuses a task whose result and status message would not fit in one item, before anything is written. */
+function checkSize(id: string, result: string | undefined, statusMessage: string | undefined): void {
+  const bytes = Buffer.byteLength(result ?? '') + Buffer.byteLength(statusMessage ?? '');
+  if (bytes > MAX_PAYLOAD_BYTES) {
+    throw new StoreItemTooLargeError(
+      `Task ${id}: a result and status message of ${bytes} bytes exceed the DynamoDB task store's limit of ${MAX_PAYLOAD_BYTES} bytes; nothing was stored`,
+    );
+  }
+}
+
+function toItem(record: TaskRecord, result: string | undefined): Item {
+  const item: Item = {
+    ...keys.task(record.id),
+    id: record.id,
+    status: record.status,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    expiresAt: record.expiresAt,
+    version: record.version,
+    [TABLE.ttlAttribute]: ttlOf(record.expiresAt),
+  };
+  if (record.owner !== undefined) item.owner = record.owner;
+  if (record.statusMessage !== undefined) item.statusMessage = record.statusMessage;
+  if (result !== undefined) item.result = result;
+  if (record.pollIntervalMs !== undefined) item.pollIntervalMs = record.pollIntervalMs;
+  return item;
+}
+
+function fromItem(item: Item): TaskRecord {
+  const record: TaskRecord = {
+    id: item.id as string,
+    status: item.status as TaskRecord['status'],
+    createdAt: item.createdAt as number,
+    updatedAt: item.updatedAt as number,
+    expiresAt: item.expiresAt as number,
+    version: item.version as number,
+  };
+  if (item.owner !== undefined) record.owner = item.owner as string;
+  if (item.statusMessage !== undefined) record.statusMessage = item.statusMessage as string;
+  if (item.result !== undefined) record.result = JSON.parse(item.result as string);
+  if (item.pollIntervalMs !== undefined) record.pollIntervalMs = item.pollIntervalMs as number;
+  return record;
+}

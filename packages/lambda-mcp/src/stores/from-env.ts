@@ -1,0 +1,106 @@
+// The store switch every entry point reads (`npm start`, `npm run conformance-server`, the Lambda handlers):
+// STORE=memory (default), STORE=dynamodb (SESSION_TABLE_NAME, DYNAMODB_ENDPOINT and the standard AWS SDK
+// configuration) or STORE=dynalite (an embedded DynamoDB with its data in a local folder, no AWS account).
+// The DynamoDB code and the AWS SDK are imported only when asked for.
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import type { LambdaMcpOptions } from '../handler.js';
+import { isInLambda } from '../request-state-key.js';
+
+/** The values STORE accepts. */
+export const STORE_KINDS = ['memory', 'dynamodb', 'dynalite'] as const;
+
+/** What {@link storesFromEnv} built. */
+export interface EnvStores {
+  kind: (typeof STORE_KINDS)[number];
+  /** Spread into `createLambdaMcp` options (empty for memory: the handler's defaults). */
+  options: Pick<LambdaMcpOptions, 'sessionStore' | 'eventStore' | 'mailbox'>;
+  /** One line for the start-up log, e.g. `DynamoDB table mcp (http://127.0.0.1:8000)`. */
+  description: string;
+  /** Releases what was started (the embedded dynalite, the client's sockets). */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the stores the environment asks for. Throws a ConfigError naming the key and the allowed values
+ * for anything invalid. Inside Lambda, SESSION_TABLE_NAME without STORE means DynamoDB.
+ *
+ * @example
+ * const stores = await storesFromEnv();
+ * const handler = createLambdaMcp(factory, { ...optionsFromEnv(), ...stores.options });
+ */
+export async function storesFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  log: (line: string) => void = (line) => console.error(line),
+): Promise<EnvStores> {
+  const kind = env.STORE?.trim() || (isInLambda(env) && env.SESSION_TABLE_NAME ? 'dynamodb' : 'memory');
+  if (!STORE_KINDS.includes(kind as EnvStores['kind'])) {
+    throw new ConfigError(`STORE must be one of ${STORE_KINDS.join(', ')}; got "${kind}"`);
+  }
+  if (kind === 'memory') {
+    if (isInLambda(env)) {
+      log('lambda-mcp: STORE=memory inside Lambda: 2025-era sessions live in one instance only');
+    }
+    return { kind, options: {}, description: 'in-memory stores', close: async () => {} };
+  }
+
+  const dynamo = await import('../dynamodb/index.js');
+  let endpoint = env.DYNAMODB_ENDPOINT?.trim() || undefined;
+  let stopDynalite = async () => {};
+  let tableName = env.SESSION_TABLE_NAME?.trim();
+  if (kind === 'dynalite') {
+    const path = resolve(env.DYNALITE_PATH?.trim() || '.data/dynalite');
+    await mkdir(path, { recursive: true });
+    const port = Number(env.DYNALITE_PORT ?? 0);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+      throw new ConfigError(
+        `DYNALITE_PORT must be a port number (0 picks a free one); got "${env.DYNALITE_PORT}"`,
+      );
+    }
+    const running = await dynamo.startDynalite({ path, port });
+    endpoint = running.endpoint;
+    stopDynalite = running.close;
+    tableName ||= 'lambda-mcp-local';
+    log(`lambda-mcp: embedded dynalite at ${endpoint}, data in ${path}`);
+  }
+  if (!tableName) throw new ConfigError('STORE=dynamodb needs SESSION_TABLE_NAME, the DynamoDB table to use');
+  if (endpoint) {
+    try {
+      new URL(endpoint);
+    } catch {
+      throw new ConfigError(
+        `DYNAMODB_ENDPOINT must be a URL such as http://127.0.0.1:8000; got "${endpoint}"`,
+      );
+    }
+  }
+
+  const local = dynamo.isLocalEndpoint(endpoint);
+  const client = dynamo.createDynamoClient({
+    ...(endpoint && { endpoint }),
+    // A local DynamoDB accepts any signature; AWS configuration, when present, still wins.
+    ...(local && !env.AWS_REGION && !env.AWS_DEFAULT_REGION && { region: 'us-east-1' }),
+    ...(local &&
+      !env.AWS_ACCESS_KEY_ID &&
+      !env.AWS_PROFILE && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  });
+  const close = async () => {
+    client.destroy();
+    await stopDynalite();
+  };
+  try {
+    if (local && (await dynamo.ensureLocalTable(client, tableName, endpoint))) {
+      log(`lambda-mcp: created table ${tableName} on ${endpoint} (it was missing)`);
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const stores = dynamo.createDynamoStores({ client, tableName });
+  return {
+    kind: kind as EnvStores['kind'],
+    options: stores,
+    description: `DynamoDB table ${tableName}${endpoint ? ` (${endpoint})` : ''}`,
+    close,
+  };
+}
