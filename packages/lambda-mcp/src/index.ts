@@ -9,6 +9,7 @@ export {
   StoreConflictError,
   StoreItemTooLargeError,
   StoreUnavailableError,
+  TaskStateError,
 } from './errors.js';
 export { SessionEventHub } from './events/session-hub.js';
 export {
@@ -28,3 +29,12 @@ export type {
   SessionStore,
   StoredEvent,
 } from './stores/types.js';
+export { MemoryTaskStore } from './tasks/memory.js';
+export {
+  assertTaskTransition,
+  isTerminalTaskStatus,
+  type TaskPatch,
+  type TaskRecord,
+  type TaskStatus,
+  type TaskStore,
+} from './tasks/types.js';

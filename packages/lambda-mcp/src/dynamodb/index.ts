@@ -21,6 +21,7 @@ export {
   TABLE,
   ttlOf,
 } from './table.js';
+export { DynamoTaskStore, type DynamoTaskStoreOptions } from './tasks.js';
 
 /** Options of {@link createDynamoStores}. */
 export interface DynamoStoresOptions {

@@ -88,7 +88,11 @@ export class DynamoTaskStore implements TaskStore {
       '#expiresAt': 'expiresAt',
       '#status': 'status',
     };
-    const values: Record<string, unknown> = { ':expected': expectedVersion, ':next': expectedVersion + 1, ':now': now };
+    const values: Record<string, unknown> = {
+      ':expected': expectedVersion,
+      ':next': expectedVersion + 1,
+      ':now': now,
+    };
     const sets = ['#version = :next'];
     const assign = (name: string, value: unknown) => {
       names[`#${name}`] = name;
@@ -131,7 +135,9 @@ export class DynamoTaskStore implements TaskStore {
 
   async delete(id: string): Promise<boolean> {
     const { Attributes } = await storeCall('task delete', () =>
-      this.#db.send(new DeleteCommand({ TableName: this.#table, Key: keys.task(id), ReturnValues: 'ALL_OLD' })),
+      this.#db.send(
+        new DeleteCommand({ TableName: this.#table, Key: keys.task(id), ReturnValues: 'ALL_OLD' }),
+      ),
     );
     return this.#live(Attributes) !== undefined;
   }
@@ -149,7 +155,10 @@ export class DynamoTaskStore implements TaskStore {
     const current = item ? this.#live(item) : await this.get(id);
     if (!current) return undefined;
     if (current.version !== expectedVersion) {
-      throw new StoreConflictError(`Task ${id} is at version ${current.version}, not ${expectedVersion}`, current);
+      throw new StoreConflictError(
+        `Task ${id} is at version ${current.version}, not ${expectedVersion}`,
+        current,
+      );
     }
     assertTaskTransition(current.status, patch.status ?? current.status);
     // The condition failed yet the item now passes it: it changed between the write and the read.

@@ -1,0 +1,68 @@
+// The DynamoDB TaskStore runs the shared contract against a real dynalite server, plus what only it has:
+// the item layout on the single table and the refusal of results too large for one item.
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestDynamo, type TestDynamo } from '../../test/dynamo-harness.js';
+import { runTaskStoreContract, sampleTask } from '../../test/task-store-contract.js';
+import { StoreItemTooLargeError } from '../errors.js';
+import { documentClient } from './client.js';
+import { keys, TABLE, ttlOf } from './table.js';
+import { DynamoTaskStore } from './tasks.js';
+
+let dynamo: TestDynamo;
+beforeAll(async () => {
+  dynamo = await startTestDynamo();
+});
+afterAll(async () => {
+  await dynamo?.close();
+});
+
+runTaskStoreContract(
+  'dynamodb',
+  async (now) => new DynamoTaskStore({ client: dynamo.client, tableName: await dynamo.newTable(), now }),
+);
+
+describe('DynamoTaskStore', () => {
+  it('keeps one item per task at TASK#<id>/META with a ttl and the result as JSON text', async () => {
+    const tableName = await dynamo.newTable();
+    const store = new DynamoTaskStore({ client: dynamo.client, tableName });
+    const record = { ...sampleTask('t-1'), status: 'completed' as const, result: { content: [{ n: 1 }] } };
+    await store.create(record);
+    const { Item } = await documentClient(dynamo.client).send(
+      new GetCommand({ TableName: tableName, Key: keys.task('t-1'), ConsistentRead: true }),
+    );
+    expect(Item).toMatchObject({
+      [TABLE.partitionKey]: 'TASK#t-1',
+      [TABLE.sortKey]: 'META',
+      [TABLE.ttlAttribute]: ttlOf(record.expiresAt),
+      result: '{"content":[{"n":1}]}',
+    });
+  });
+
+  it('refuses a result over 400 KB with StoreItemTooLargeError, storing nothing', async () => {
+    const store = new DynamoTaskStore({ client: dynamo.client, tableName: await dynamo.newTable() });
+    const result = { content: [{ type: 'text', text: 'x'.repeat(410_000) }] };
+    const size = Buffer.byteLength(JSON.stringify(result));
+
+    await store.create(sampleTask('t-1'));
+    const refused = store.update('t-1', 1, { status: 'completed', result });
+    await expect(refused).rejects.toBeInstanceOf(StoreItemTooLargeError);
+    await expect(refused).rejects.toThrow(`${size} bytes`);
+    await expect(refused).rejects.toThrow('limit of 350000 bytes');
+    expect(await store.get('t-1')).toMatchObject({ status: 'working', version: 1 });
+    expect((await store.get('t-1'))?.result).toBeUndefined();
+
+    await expect(store.create({ ...sampleTask('t-2'), status: 'completed', result })).rejects.toBeInstanceOf(
+      StoreItemTooLargeError,
+    );
+    expect(await store.get('t-2')).toBeUndefined();
+  });
+
+  it('stores a result just under the limit', async () => {
+    const store = new DynamoTaskStore({ client: dynamo.client, tableName: await dynamo.newTable() });
+    const result = { content: [{ type: 'text', text: 'y'.repeat(340_000) }] };
+    await store.create(sampleTask('t-1'));
+    await store.update('t-1', 1, { status: 'completed', result });
+    expect((await store.get('t-1'))?.result).toEqual(result);
+  });
+});
