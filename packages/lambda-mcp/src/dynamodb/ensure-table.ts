@@ -5,6 +5,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
+  ResourceInUseException,
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -39,14 +40,15 @@ export async function ensureLocalTable(
   } catch (error) {
     if (!(error instanceof Error && error.cause instanceof ResourceNotFoundException)) throw error;
   }
-  await storeCall('table create', () => client.send(new CreateTableCommand(createTableInput(tableName))));
-  for (let i = 0; i < 100; i++) {
-    const { Table } = await storeCall('table check', () =>
-      client.send(new DescribeTableCommand({ TableName: tableName })),
-    );
-    if (Table?.TableStatus === 'ACTIVE') break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  try {
+    await storeCall('table create', () => client.send(new CreateTableCommand(createTableInput(tableName))));
+  } catch (error) {
+    if (!(error instanceof Error && error.cause instanceof ResourceInUseException)) throw error;
+    // Another process (a second local instance starting at the same time) created it first: use theirs.
+    await waitUntilActive(client, tableName);
+    return false;
   }
+  await waitUntilActive(client, tableName);
   await storeCall('table TTL', () =>
     client
       .send(
@@ -66,4 +68,14 @@ export async function ensureLocalTable(
       }),
   );
   return true;
+}
+
+async function waitUntilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const { Table } = await storeCall('table check', () =>
+      client.send(new DescribeTableCommand({ TableName: tableName })),
+    );
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -40,6 +40,9 @@ export const STANDALONE_STREAM = 'get';
 /** How many messages a 2025-03-26 batch may hold. */
 const MAX_BATCH = 100;
 
+/** Versioned-update attempts before a session counts as too contended to write (503). */
+const MAX_UPDATE_ATTEMPTS = 32;
+
 /** Refresh `lastActiveAt` at most this often, so reads of an active session stay write-free. */
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -375,7 +378,9 @@ export class LegacySessions {
   /** A versioned update, re-read and retried when another writer won the race. */
   async #mutate(session: SessionRecord, patch: (current: SessionRecord) => SessionPatch) {
     let current: SessionRecord | undefined = session;
-    for (let attempt = 0; attempt < 8 && current; attempt++) {
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS && current; attempt++) {
+      // After two lost races in a row, back off a random few ms so a burst of writers spreads out.
+      if (attempt >= 2) await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       try {
         return await this.#o.sessions.update(current.id, current.version, patch(current));
       } catch (error) {
