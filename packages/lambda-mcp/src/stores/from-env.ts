@@ -65,14 +65,8 @@ export async function storesFromEnv(
     log(`lambda-mcp: embedded dynalite at ${endpoint}, data in ${path}`);
   }
   if (!tableName) throw new ConfigError('STORE=dynamodb needs SESSION_TABLE_NAME, the DynamoDB table to use');
-  if (endpoint) {
-    try {
-      new URL(endpoint);
-    } catch {
-      throw new ConfigError(
-        `DYNAMODB_ENDPOINT must be a URL such as http://127.0.0.1:8000; got "${endpoint}"`,
-      );
-    }
+  if (endpoint && !/^https?:\/\/[^/]/.test(endpoint)) {
+    throw new ConfigError(`DYNAMODB_ENDPOINT must be a URL such as http://127.0.0.1:8000; got "${endpoint}"`);
   }
 
   const local = dynamo.isLocalEndpoint(endpoint);
