@@ -61,3 +61,11 @@ export class ConfigError extends LambdaMcpError {
 export class TaskStateError extends LambdaMcpError {
   override name = 'TaskStateError';
 }
+
+/** A listing cursor that no listing produced; the edge answers invalid params. */
+export class InvalidCursorError extends LambdaMcpError {
+  override name = 'InvalidCursorError';
+  constructor() {
+    super('Invalid cursor');
+  }
+}

@@ -3,7 +3,7 @@
 // (another Lambda instance) so that races between instances are tested too.
 import type { JSONRPCResponse } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
-import { StoreConflictError } from '../src/errors.js';
+import { InvalidCursorError, StoreConflictError } from '../src/errors.js';
 import type { EventStore, ResponseMailbox, SessionRecord, SessionStore } from '../src/stores/types.js';
 
 /** A session record for tests, valid for an hour from `now`. */
@@ -86,6 +86,39 @@ export function runSessionStoreContract(
       now += 1000;
       expect(await store.get('s-1')).toBeUndefined();
       expect(await store.update('s-1', 1, { logLevel: 'info' })).toBeUndefined();
+    });
+
+    it('lists live sessions by last activity, newest first, a page at a time, summaries only', async () => {
+      let now = 1_800_000_000_000;
+      const store = await newStore(() => now);
+      for (let i = 0; i < 7; i++) {
+        await store.create({ ...sampleSession(`s-${i}`, now), lastActiveAt: now - i * 1000 });
+      }
+      await store.create({ ...sampleSession('gone', now), lastActiveAt: now + 5000, expiresAt: now + 10 });
+      await store.update('s-5', 1, { lastActiveAt: now + 1000 }); // Touched: now the most recent.
+      now += 10; // 'gone' expires.
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.list({ limit: 3, ...(cursor && { cursor }) });
+        expect(page.sessions.length).toBeLessThanOrEqual(3);
+        ids.push(...page.sessions.map((s) => s.id));
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor && pages < 10);
+      expect(ids).toEqual(['s-5', 's-0', 's-1', 's-2', 's-3', 's-4', 's-6']);
+      expect(pages).toBe(3);
+      const first = (await store.list({ limit: 1 })).sessions[0];
+      expect(first).toEqual({
+        id: 's-5',
+        protocolVersion: '2025-11-25',
+        clientInfo: { name: 't', version: '1' },
+        createdAt: 1_800_000_000_000,
+        lastActiveAt: 1_800_000_001_000,
+        expiresAt: 1_800_003_600_000,
+      });
+      await expect(store.list({ limit: 2, cursor: 'bogus' })).rejects.toBeInstanceOf(InvalidCursorError);
     });
 
     it('deletes', async () => {

@@ -7,12 +7,22 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { StoreConflictError } from '../errors.js';
-import type { SessionPatch, SessionRecord, SessionStore } from '../stores/types.js';
+import { InvalidCursorError, StoreConflictError } from '../errors.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  type SessionPage,
+  type SessionPatch,
+  type SessionRecord,
+  type SessionStore,
+  type SessionSummary,
+  summarize,
+} from '../stores/types.js';
 import { type DynamoClientInput, documentClient, isConditionFailure, storeCall } from './client.js';
-import { isExpired, keys, sessionIndexKeys, TABLE, ttlOf } from './table.js';
+import { isExpired, keys, sessionIndexKeys, sessionShardKey, TABLE, ttlOf } from './table.js';
 
 /** Options of {@link DynamoSessionStore}. */
 export interface DynamoSessionStoreOptions {
@@ -119,6 +129,57 @@ export class DynamoSessionStore implements SessionStore {
     return this.#live(Attributes) !== undefined;
   }
 
+  async list(options: { limit: number; cursor?: string }): Promise<SessionPage> {
+    const before = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+    if (options.cursor !== undefined && before === undefined) throw new InvalidCursorError();
+    const ix = TABLE.sessionIndex;
+    const now = this.#now();
+    // Each shard holds a slice of the sessions in activity order: take up to `limit` live ones from each,
+    // merge, keep the newest `limit`. One Query per shard per page (more only when expired items crowd it).
+    const perShard = await Promise.all(
+      Array.from({ length: ix.shards }, async (_, shard) => {
+        const found: Item[] = [];
+        let start: Item | undefined;
+        let more = false;
+        do {
+          const page = await storeCall('session listing', () =>
+            this.#db.send(
+              new QueryCommand({
+                TableName: this.#table,
+                IndexName: ix.name,
+                KeyConditionExpression: before ? '#ipk = :shard AND #isk < :before' : '#ipk = :shard',
+                ExpressionAttributeNames: { '#ipk': ix.partitionKey, ...(before && { '#isk': ix.sortKey }) },
+                ExpressionAttributeValues: {
+                  ':shard': sessionShardKey(shard),
+                  ...(before && { ':before': before }),
+                },
+                ScanIndexForward: false,
+                Limit: options.limit + 1,
+                ExclusiveStartKey: start,
+              }),
+            ),
+          );
+          for (const item of page.Items ?? []) {
+            if ((item.expiresAt as number) > now && !isExpired(item, now)) found.push(item);
+          }
+          start = page.LastEvaluatedKey;
+          more = found.length > options.limit || start !== undefined;
+        } while (start && found.length <= options.limit);
+        return { found, more };
+      }),
+    );
+    const merged = perShard
+      .flatMap((shard) => shard.found)
+      .sort((a, b) => ((a[ix.sortKey] as string) < (b[ix.sortKey] as string) ? 1 : -1));
+    const page = merged.slice(0, options.limit);
+    const hasMore = merged.length > options.limit || perShard.some((shard) => shard.more);
+    const last = page.at(-1);
+    return {
+      sessions: page.map(summaryOf),
+      ...(hasMore && last && { nextCursor: encodeCursor(last[ix.sortKey] as string) }),
+    };
+  }
+
   #live(item: Item | undefined): SessionRecord | undefined {
     if (!item || isExpired(item, this.#now())) return undefined;
     const record = fromItem(item);
@@ -127,7 +188,6 @@ export class DynamoSessionStore implements SessionStore {
 }
 
 function toItem(record: SessionRecord): Item {
-  const clientInfo = record.initializeParams.clientInfo as { name?: unknown; version?: unknown } | undefined;
   return {
     ...keys.session(record.id),
     ...sessionIndexKeys(record.id, record.lastActiveAt),
@@ -135,7 +195,7 @@ function toItem(record: SessionRecord): Item {
     protocolVersion: record.protocolVersion,
     // Stored as JSON text: the client's params round-trip exactly, whatever numbers or keys they hold.
     initializeParams: JSON.stringify(record.initializeParams),
-    clientInfo: { name: String(clientInfo?.name ?? ''), version: String(clientInfo?.version ?? '') },
+    clientInfo: summarize(record).clientInfo,
     logLevel: record.logLevel,
     subscriptions: record.subscriptions,
     principal: record.principal,
@@ -145,6 +205,20 @@ function toItem(record: SessionRecord): Item {
     version: record.version,
     [TABLE.ttlAttribute]: ttlOf(record.expiresAt),
   };
+}
+
+/** A listing entry from the index's projected attributes. */
+function summaryOf(item: Item): SessionSummary {
+  const summary: SessionSummary = {
+    id: item.id as string,
+    protocolVersion: item.protocolVersion as string,
+    clientInfo: item.clientInfo as SessionSummary['clientInfo'],
+    createdAt: item.createdAt as number,
+    lastActiveAt: item.lastActiveAt as number,
+    expiresAt: item.expiresAt as number,
+  };
+  if (item.principal !== undefined) summary.principal = item.principal as string;
+  return summary;
 }
 
 function fromItem(item: Item): SessionRecord {

@@ -2,6 +2,7 @@
 // the session index and the CreateTable input. Stores, tests, the local auto-create and the infrastructure
 // code (CDK, SAM) all read it from here, so no key name exists twice.
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { activityKey } from '../stores/types.js';
 
 /** Attribute and index names of the table. */
 export const TABLE = {
@@ -60,7 +61,7 @@ export function sessionIndexKeys(id: string, lastActiveAt: number) {
   for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) >>> 0;
   return {
     [TABLE.sessionIndex.partitionKey]: sessionShardKey(hash % TABLE.sessionIndex.shards),
-    [TABLE.sessionIndex.sortKey]: `${String(lastActiveAt).padStart(15, '0')}#${id}`,
+    [TABLE.sessionIndex.sortKey]: activityKey(lastActiveAt, id),
   };
 }
 

@@ -2,15 +2,20 @@
 // counterpart (copies in and out, conditional create, versioned update, expiry on read) so that both pass
 // one contract suite. State lives in this process only: share one instance between handlers to share it.
 import type { JSONRPCMessage, JSONRPCResponse } from '@modelcontextprotocol/server';
-import { StoreConflictError } from '../errors.js';
+import { InvalidCursorError, StoreConflictError } from '../errors.js';
 import {
+  activityKey,
+  decodeCursor,
   type EventStore,
+  encodeCursor,
   eventId,
   type ResponseMailbox,
+  type SessionPage,
   type SessionPatch,
   type SessionRecord,
   type SessionStore,
   type StoredEvent,
+  summarize,
 } from './types.js';
 
 /** Sessions in a Map. `now` is injectable so tests can move time. */
@@ -46,6 +51,23 @@ export class MemorySessionStore implements SessionStore {
     const existed = this.#live(id) !== undefined;
     this.#sessions.delete(id);
     return existed;
+  }
+
+  async list(options: { limit: number; cursor?: string }): Promise<SessionPage> {
+    const before = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+    if (options.cursor !== undefined && before === undefined) throw new InvalidCursorError();
+    const ordered = [...this.#sessions.keys()]
+      .map((id) => this.#live(id))
+      .filter((record): record is SessionRecord => record !== undefined)
+      .map((record) => ({ key: activityKey(record.lastActiveAt, record.id), record }))
+      .filter(({ key }) => before === undefined || key < before)
+      .sort((a, b) => (a.key < b.key ? 1 : -1));
+    const page = ordered.slice(0, options.limit);
+    const last = page.at(-1);
+    return {
+      sessions: page.map(({ record }) => summarize(record)),
+      ...(ordered.length > options.limit && last && { nextCursor: encodeCursor(last.key) }),
+    };
   }
 
   #live(id: string): SessionRecord | undefined {

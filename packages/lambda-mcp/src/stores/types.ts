@@ -44,6 +44,60 @@ export interface SessionStore {
   update(id: string, expectedVersion: number, patch: SessionPatch): Promise<SessionRecord | undefined>;
   /** Removes the session; resolves whether it existed. */
   delete(id: string): Promise<boolean>;
+  /**
+   * Live sessions, most recently active first, a page at a time (`limit` 1–100). `cursor` is the
+   * `nextCursor` of the previous page; a page without `nextCursor` is the last. Summaries only: no stored
+   * messages or initialize params.
+   */
+  list(options: { limit: number; cursor?: string }): Promise<SessionPage>;
+}
+
+/** What a session listing shows of each session. */
+export interface SessionSummary {
+  id: string;
+  protocolVersion: string;
+  clientInfo: { name: string; version: string };
+  principal?: string;
+  createdAt: number;
+  lastActiveAt: number;
+  expiresAt: number;
+}
+
+/** One page of {@link SessionStore.list}. */
+export interface SessionPage {
+  sessions: SessionSummary[];
+  nextCursor?: string;
+}
+
+/** The sort position of a session in listings: last activity, then id. Also the DynamoDB index sort key. */
+export function activityKey(lastActiveAt: number, id: string): string {
+  return `${String(lastActiveAt).padStart(15, '0')}#${id}`;
+}
+
+/** The summary of a record. */
+export function summarize(record: SessionRecord): SessionSummary {
+  const info = record.initializeParams.clientInfo as { name?: unknown; version?: unknown } | undefined;
+  const summary: SessionSummary = {
+    id: record.id,
+    protocolVersion: record.protocolVersion,
+    clientInfo: { name: String(info?.name ?? ''), version: String(info?.version ?? '') },
+    createdAt: record.createdAt,
+    lastActiveAt: record.lastActiveAt,
+    expiresAt: record.expiresAt,
+  };
+  if (record.principal !== undefined) summary.principal = record.principal;
+  return summary;
+}
+
+/** Encodes a listing cursor (opaque to callers). */
+export function encodeCursor(key: string): string {
+  return Buffer.from(key, 'utf8').toString('base64url');
+}
+
+/** Decodes a listing cursor; `undefined` for anything malformed. */
+export function decodeCursor(cursor: string): string | undefined {
+  const key = Buffer.from(cursor, 'base64url').toString('utf8');
+  return /^\d{15}#.+$/.test(key) ? key : undefined;
 }
 
 /** One stored SSE event of a session. */
