@@ -115,6 +115,15 @@ describe('table creation is for local DynamoDB only', () => {
     expect(isLocalEndpoint(undefined)).toBe(false);
   });
 
+  it('two servers starting together on a missing table: one creates it, the other uses it', async () => {
+    const name = `race-${Date.now()}`;
+    const results = await Promise.all([
+      ensureLocalTable(dynamo.client, name, dynamo.endpoint),
+      ensureLocalTable(dynamo.newClient().client, name, dynamo.endpoint),
+    ]);
+    expect(results.sort()).toEqual([false, true]);
+  });
+
   it('refuses to create a table on AWS, before sending anything', async () => {
     const client = new DynamoDBClient({ region: 'eu-west-1' });
     const sent: string[] = [];

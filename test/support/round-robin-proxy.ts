@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 export interface ProxyLogEntry {
   method: string;
   upstream: number;
-  /** 0 until the upstream's response head arrives; 502 when the upstream could not be reached. */
+  /** 0 until the upstream's response head arrives (and for good if aborted first); 502 if unreachable. */
   status: number;
 }
 
@@ -59,6 +59,7 @@ export async function startRoundRobinProxy(upstreams: readonly string[]): Promis
   const log: ProxyLogEntry[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   let counter = 0;
+  let closing: Promise<void> | undefined;
 
   const server = createServer((req, res) => {
     const upstream = counter++ % targets.length;
@@ -91,6 +92,7 @@ export async function startRoundRobinProxy(upstreams: readonly string[]): Promis
       },
     );
     forwarded.on('error', () => {
+      if (res.destroyed || closing) return; // The client went away, or the proxy is closing: nobody to tell.
       if (res.headersSent) {
         res.destroy();
         return;
@@ -114,7 +116,6 @@ export async function startRoundRobinProxy(upstreams: readonly string[]): Promis
     });
   });
   const { port } = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
 
   return {
     url: `http://127.0.0.1:${port}`,
