@@ -6,12 +6,10 @@ import {
   CONFORMANCE_SETTINGS,
   describeFailures,
   ensureConformanceRunner,
+  isExcludedScenario,
   runConformance,
 } from './conformance/run-conformance.js';
 import { type RunningConformanceServer, startConformanceServer } from './conformance/serve.js';
-
-/** Scenarios of the Tasks extension, which lambda-mcp does not implement. */
-const isExcluded = (scenario: string) => scenario.startsWith('tasks-');
 
 describe('MCP conformance suite against lambda-mcp', () => {
   let server: RunningConformanceServer | undefined;
@@ -35,7 +33,9 @@ describe('MCP conformance suite against lambda-mcp', () => {
       console.log(`conformance ${setting}: ${passed}/${run.scenarios.length} scenarios passed`);
       // A run that reports almost nothing is a broken run, not a pass.
       expect(run.scenarios.length).toBeGreaterThan(20);
-      const failing = run.scenarios.filter((scenario) => !scenario.passed && !isExcluded(scenario.name));
+      const failing = run.scenarios.filter(
+        (scenario) => !scenario.passed && !isExcludedScenario(scenario.name),
+      );
       expect(
         failing.map((scenario) => scenario.name),
         `${failing.length} of ${run.scenarios.length} ${setting} scenarios failed:\n${describeFailures(run, failing)}`,

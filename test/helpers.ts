@@ -1,5 +1,8 @@
 // Shared helpers for lambda-mcp's integration tests: in-process fetch for SDK clients, raw JSON-RPC posts,
 // session set-up over the wire, and SSE parsing.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ElicitRequestSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { createLambdaMcp, type LambdaMcpHandler, type LambdaMcpOptions } from 'lambda-mcp';
 import { createTestServer } from './fixtures/test-server.js';
 
@@ -112,4 +115,35 @@ export function sseMessages(text: string): Record<string, unknown>[] {
   return parseSse(text)
     .filter((e) => e.data !== '')
     .map((e) => JSON.parse(e.data) as Record<string, unknown>);
+}
+
+/** A `fetch` an SDK client transport accepts. */
+export type FetchFn = (url: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/**
+ * A v1 SDK client (2025 revisions) that collects log notifications, answers elicitations with
+ * `Ada (asked: <message>)`, and reconnects its SSE streams quickly; its transport goes through `fetchFn`.
+ */
+export function v1Client(fetchFn: FetchFn, url = URL_, name = 'v1-test') {
+  const client = new Client({ name, version: '1.0.0' }, { capabilities: { elicitation: {} } });
+  const logs: string[] = [];
+  const errors: Error[] = [];
+  client.onerror = (error) => errors.push(error);
+  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+    logs.push(String(n.params.data));
+  });
+  client.setRequestHandler(ElicitRequestSchema, async (request) => ({
+    action: 'accept',
+    content: { name: `Ada (asked: ${request.params.message})` },
+  }));
+  const transport = new StreamableHTTPClientTransport(new URL(url), {
+    fetch: fetchFn,
+    reconnectionOptions: {
+      initialReconnectionDelay: 1,
+      maxReconnectionDelay: 10,
+      reconnectionDelayGrowFactor: 1,
+      maxRetries: 5,
+    },
+  });
+  return { client, transport, logs, errors };
 }

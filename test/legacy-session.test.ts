@@ -1,14 +1,10 @@
 // A full 2025 session driven by the SDK v1 client (the client most 2025 deployments run): initialize, list,
 // call, logging level, SSE with resumption over GET + Last-Event-ID, elicitation, DELETE. Run once per
 // 2025 revision, and once across two handler instances that share only their stores.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ElicitRequestSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { MemoryEventStore, MemoryResponseMailbox, MemorySessionStore } from 'lambda-mcp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { inProcessFetch, openSession, post, testHandler, URL_ } from './helpers.js';
-
-type FetchFn = (url: string | URL | Request, init?: RequestInit) => Promise<Response>;
+import { type FetchFn, inProcessFetch, openSession, post, testHandler, v1Client } from './helpers.js';
 
 /** Rewrites the protocol version the client offers in `initialize`. */
 function pinVersion(fetchFn: FetchFn, version: string): FetchFn {
@@ -20,28 +16,6 @@ function pinVersion(fetchFn: FetchFn, version: string): FetchFn {
     }
     return fetchFn(url, init);
   };
-}
-
-function v1Client(fetchFn: FetchFn) {
-  const client = new Client({ name: 'v1-test', version: '1.0.0' }, { capabilities: { elicitation: {} } });
-  const logs: string[] = [];
-  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
-    logs.push(String(n.params.data));
-  });
-  client.setRequestHandler(ElicitRequestSchema, async (request) => ({
-    action: 'accept',
-    content: { name: `Ada (asked: ${request.params.message})` },
-  }));
-  const transport = new StreamableHTTPClientTransport(new URL(URL_), {
-    fetch: fetchFn,
-    reconnectionOptions: {
-      initialReconnectionDelay: 1,
-      maxReconnectionDelay: 10,
-      reconnectionDelayGrowFactor: 1,
-      maxRetries: 5,
-    },
-  });
-  return { client, transport, logs };
 }
 
 const open: Client[] = [];

@@ -2,18 +2,16 @@
 // round-robin proxy. The v1 SDK client runs a full 2025 session whose requests alternate between them, and
 // the official conformance suite passes against the proxy at every setting.
 import { randomBytes } from 'node:crypto';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ElicitRequestSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDynamo, type TestDynamo } from '../packages/lambda-mcp/test/dynamo-harness.js';
 import {
   CONFORMANCE_SETTINGS,
   describeFailures,
   ensureConformanceRunner,
+  isExcludedScenario,
   runConformance,
 } from './conformance/run-conformance.js';
-import { ACCEPT_BOTH } from './helpers.js';
+import { ACCEPT_BOTH, v1Client } from './helpers.js';
 import { type RoundRobinProxy, startRoundRobinProxy } from './support/round-robin-proxy.js';
 import { type ServerProcess, startServerProcess } from './support/server-process.js';
 
@@ -193,21 +191,7 @@ describe('two server processes behind a round-robin proxy, one dynalite', () => 
       answer: 'call:ask_name',
       resume: 'call:reconnecting',
     });
-    const client = new Client(
-      { name: 'multi-instance', version: '1.0.0' },
-      { capabilities: { elicitation: {} } },
-    );
-    const errors: Error[] = [];
-    client.onerror = (error) => errors.push(error);
-    const logs: string[] = [];
-    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
-      logs.push(String(n.params.data));
-    });
-    client.setRequestHandler(ElicitRequestSchema, async (request) => ({
-      action: 'accept',
-      content: { name: `Ada (asked: ${request.params.message})` },
-    }));
-    const transport = new StreamableHTTPClientTransport(new URL(url), { fetch: fetchFn });
+    const { client, transport, logs, errors } = v1Client(fetchFn, url, 'multi-instance');
     try {
       await client.connect(transport);
       const sessionId = transport.sessionId as string;
@@ -301,9 +285,6 @@ describe('two server processes behind a round-robin proxy, one dynalite', () => 
   }, 60_000);
 });
 
-/** Scenarios of the Tasks extension, which lambda-mcp does not implement. */
-const isExcluded = (scenario: string) => scenario.startsWith('tasks-');
-
 describe('MCP conformance suite against two instances behind the proxy', () => {
   let pair: Pair | undefined;
 
@@ -333,7 +314,9 @@ describe('MCP conformance suite against two instances behind the proxy', () => {
       if (warnings.length > 0) console.log(`warnings (SHOULD-level, not failures):\n${warnings.join('\n')}`);
       // A run that reports almost nothing is a broken run, not a pass.
       expect(run.scenarios.length).toBeGreaterThan(20);
-      const failing = run.scenarios.filter((scenario) => !scenario.passed && !isExcluded(scenario.name));
+      const failing = run.scenarios.filter(
+        (scenario) => !scenario.passed && !isExcludedScenario(scenario.name),
+      );
       expect(
         failing.map((scenario) => scenario.name),
         `${failing.length} of ${run.scenarios.length} ${setting} scenarios failed:\n${describeFailures(run, failing)}`,

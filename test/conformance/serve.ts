@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLambdaMcp, type LambdaMcpOptions, storesFromEnv } from 'lambda-mcp';
-import { localServerOptions, serveLocal } from 'lambda-mcp/node';
+import { exitOnSignals, localServerOptions, serveLocal } from 'lambda-mcp/node';
 import { createConformanceServer } from './everything-server.js';
 
 export const MCP_PATH = '/mcp';
@@ -48,14 +48,7 @@ async function main(): Promise<void> {
   });
   console.log(server.url);
   console.error(`conformance server on ${stores.description}`);
-  const stop = () => {
-    Promise.all([server.close(), stores.close()]).then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  exitOnSignals(server.close, stores.close);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -2,7 +2,7 @@
 // 127.0.0.1:3000) with live SSE streams and, on loopback, Host validation. Stores: in memory unless STORE
 // says otherwise (STORE=dynamodb with SESSION_TABLE_NAME, or STORE=dynalite for an embedded DynamoDB).
 import { createLambdaMcp, storesFromEnv } from 'lambda-mcp';
-import { localServerOptions, serveLocal } from 'lambda-mcp/node';
+import { exitOnSignals, localServerOptions, serveLocal } from 'lambda-mcp/node';
 import { createAwsMonitorServer } from './server.js';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -17,11 +17,4 @@ const handler = createLambdaMcp(createAwsMonitorServer, {
 const server = await serveLocal(handler, { port, host });
 console.log(`aws-monitor MCP server listening on ${server.url} (${stores.description})`);
 
-const stop = () => {
-  Promise.all([server.close(), stores.close()]).then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+exitOnSignals(server.close, stores.close);

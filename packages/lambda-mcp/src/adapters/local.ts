@@ -44,3 +44,21 @@ export async function serveLocal(
     },
   };
 }
+
+/**
+ * Ends the process cleanly on SIGINT or SIGTERM: runs every `close` (server, stores), then exits 0, or 1 when
+ * one failed.
+ *
+ * @example
+ * exitOnSignals(server.close, stores.close);
+ */
+export function exitOnSignals(...closers: Array<() => Promise<void>>): void {
+  const stop = () => {
+    Promise.all(closers.map((close) => close())).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

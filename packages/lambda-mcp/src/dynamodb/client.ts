@@ -2,8 +2,9 @@
 // through: throttling and timeouts are retried by the SDK's own backoff inside a bounded time (few attempts,
 // short socket timeouts); what still fails becomes a StoreUnavailableError (503) with the SDK error as cause.
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { StoreUnavailableError } from '../errors.js';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { StoreConflictError, StoreUnavailableError } from '../errors.js';
+import { TABLE } from './table.js';
 
 /** A client the stores accept: a plain DynamoDB client (wrapped here) or a document client. */
 export type DynamoClientInput = DynamoDBClient | DynamoDBDocumentClient;
@@ -62,4 +63,41 @@ export async function storeCall<T>(what: string, run: () => Promise<T>): Promise
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new StoreUnavailableError(`DynamoDB ${what} failed: ${reason}`, { cause: error });
   }
+}
+
+/**
+ * Puts a new item (a session, a task) unless a live one has its key: an expired item still in the table may
+ * be overwritten, since every reader treats it as absent. Throws StoreConflictError(`conflict`) otherwise.
+ */
+export async function putIfAbsent(
+  db: DynamoDBDocumentClient,
+  options: { tableName: string; item: Record<string, unknown>; now: number; what: string; conflict: string },
+): Promise<void> {
+  try {
+    await storeCall(options.what, () =>
+      db.send(
+        new PutCommand({
+          TableName: options.tableName,
+          Item: options.item,
+          ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt <= :now',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#expiresAt': 'expiresAt' },
+          ExpressionAttributeValues: { ':now': options.now },
+        }),
+      ),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) throw new StoreConflictError(options.conflict);
+    throw error;
+  }
+}
+
+/** A strongly consistent read of one item (a session created on one instance is visible on the next). */
+export async function getItem(
+  db: DynamoDBDocumentClient,
+  options: { tableName: string; key: Record<string, unknown>; what: string },
+): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await storeCall(options.what, () =>
+    db.send(new GetCommand({ TableName: options.tableName, Key: options.key, ConsistentRead: true })),
+  );
+  return Item;
 }

@@ -5,8 +5,6 @@
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -21,7 +19,14 @@ import {
   type SessionSummary,
   summarize,
 } from '../stores/types.js';
-import { type DynamoClientInput, documentClient, isConditionFailure, storeCall } from './client.js';
+import {
+  type DynamoClientInput,
+  documentClient,
+  getItem,
+  isConditionFailure,
+  putIfAbsent,
+  storeCall,
+} from './client.js';
 import { isExpired, keys, sessionIndexKeys, sessionShardKey, TABLE, ttlOf } from './table.js';
 
 /** Options of {@link DynamoSessionStore}. */
@@ -47,30 +52,19 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async create(record: SessionRecord): Promise<void> {
-    try {
-      await storeCall('session create', () =>
-        this.#db.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: toItem(record),
-            // An expired item still in the table may be overwritten: it is absent to every reader.
-            ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt <= :now',
-            ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#expiresAt': 'expiresAt' },
-            ExpressionAttributeValues: { ':now': this.#now() },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw new StoreConflictError(`Session ${record.id} exists already`);
-      throw error;
-    }
+    await putIfAbsent(this.#db, {
+      tableName: this.#table,
+      item: toItem(record),
+      now: this.#now(),
+      what: 'session create',
+      conflict: `Session ${record.id} exists already`,
+    });
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {
-    const { Item } = await storeCall('session read', () =>
-      this.#db.send(new GetCommand({ TableName: this.#table, Key: keys.session(id), ConsistentRead: true })),
+    return this.#live(
+      await getItem(this.#db, { tableName: this.#table, key: keys.session(id), what: 'session read' }),
     );
-    return this.#live(Item);
   }
 
   async update(id: string, expectedVersion: number, patch: SessionPatch): Promise<SessionRecord | undefined> {

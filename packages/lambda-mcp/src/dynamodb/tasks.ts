@@ -2,13 +2,7 @@
 // JSON text. Create is a conditional put; update is one conditional write that checks the version, expiry
 // and the lifecycle (only a non-terminal task is written) and returns the stored item on failure (ALL_OLD,
 // or one read when the backend returns none). Reads are strongly consistent and skip expired items.
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StoreConflictError, StoreItemTooLargeError } from '../errors.js';
 import {
   assertTaskTransition,
@@ -18,7 +12,14 @@ import {
   type TaskRecord,
   type TaskStore,
 } from '../tasks/types.js';
-import { type DynamoClientInput, documentClient, isConditionFailure, storeCall } from './client.js';
+import {
+  type DynamoClientInput,
+  documentClient,
+  getItem,
+  isConditionFailure,
+  putIfAbsent,
+  storeCall,
+} from './client.js';
 import { isExpired, keys, TABLE, ttlOf } from './table.js';
 
 /** Options of {@link DynamoTaskStore}. */
@@ -49,30 +50,19 @@ export class DynamoTaskStore implements TaskStore {
   async create(record: TaskRecord): Promise<void> {
     const result = resultText(record.result);
     checkSize(record.id, result, record.statusMessage);
-    try {
-      await storeCall('task create', () =>
-        this.#db.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: toItem(record, result),
-            // An expired item still in the table may be overwritten: it is absent to every reader.
-            ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt <= :now',
-            ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#expiresAt': 'expiresAt' },
-            ExpressionAttributeValues: { ':now': this.#now() },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw new StoreConflictError(`Task ${record.id} exists already`);
-      throw error;
-    }
+    await putIfAbsent(this.#db, {
+      tableName: this.#table,
+      item: toItem(record, result),
+      now: this.#now(),
+      what: 'task create',
+      conflict: `Task ${record.id} exists already`,
+    });
   }
 
   async get(id: string): Promise<TaskRecord | undefined> {
-    const { Item } = await storeCall('task read', () =>
-      this.#db.send(new GetCommand({ TableName: this.#table, Key: keys.task(id), ConsistentRead: true })),
+    return this.#live(
+      await getItem(this.#db, { tableName: this.#table, key: keys.task(id), what: 'task read' }),
     );
-    return this.#live(Item);
   }
 
   async update(id: string, expectedVersion: number, patch: TaskPatch): Promise<TaskRecord | undefined> {
