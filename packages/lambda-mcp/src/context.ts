@@ -1,6 +1,7 @@
 // What a lambda-mcp server factory receives: the SDK's per-request context, the MRTR `requestState` codec
 // keyed by the secret every instance shares, and, for 2025-era requests, the caller's session record.
 import type { McpRequestContext, McpServer, RequestStateCodec, Server } from '@modelcontextprotocol/server';
+import type { LambdaContextLike } from './adapters/fetch-handler.js';
 import type { SessionRecord } from './stores/types.js';
 
 /** The factory context: everything the SDK passes, plus what lambda-mcp adds. */
@@ -12,6 +13,8 @@ export interface LambdaMcpContext extends McpRequestContext {
   requestState: RequestStateCodec;
   /** The caller's session (2025 era, after `initialize`); absent for 2026-07-28 requests by design. */
   session?: SessionRecord;
+  /** The Lambda invocation's context (remaining time, memory, request id) when served by the Lambda adapter. */
+  lambdaContext?: LambdaContextLike;
 }
 
 /** Builds a fresh server for one request; the same factory serves every protocol revision. */

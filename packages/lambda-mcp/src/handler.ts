@@ -1,6 +1,8 @@
 // The one core: `fetch(Request) → Response` for every MCP revision on one endpoint. The edge checks run
 // first; then the SDK's own classifier routes 2026-07-28 traffic to the SDK's `createMcpHandler` and
 // 2025-era traffic to lambda-mcp's sessionful transport. Adapters (Lambda, node:http) only convert.
+
+import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   type AuthInfo,
   createMcpHandler,
@@ -12,6 +14,7 @@ import {
   type ServerEventBus,
   type ServerNotifier,
 } from '@modelcontextprotocol/server';
+import type { FetchExtras } from './adapters/fetch-handler.js';
 import type { LambdaMcpServerFactory } from './context.js';
 import { HttpError, LambdaMcpError, StoreUnavailableError } from './errors.js';
 import { SessionEventHub } from './events/session-hub.js';
@@ -62,14 +65,41 @@ export interface LambdaMcpOptions {
   responseMode?: PerRequestResponseMode;
   /** Reports errors that do not change a response (the SDK's `onerror` convention). */
   onerror?: (error: Error) => void;
+  /** Reports every request once its response is ready (logs, metrics); must not throw. */
+  onrequest?: (record: RequestRecord) => void;
   /** Clock, for tests. */
   now?: () => number;
 }
 
 /** Per-request inputs besides the request itself. */
-export interface LambdaMcpRequestOptions {
+export interface LambdaMcpRequestOptions extends FetchExtras {
   /** Validated authentication of the caller (pass-through; lambda-mcp verifies no token itself). */
   authInfo?: AuthInfo;
+}
+
+/** What {@link LambdaMcpOptions.onrequest} reports of each request once its response is ready. */
+export interface RequestRecord {
+  httpMethod: string;
+  /** `edge` for answers given before routing (preflight, 403, 405, 413, 415, bad JSON). */
+  era: 'modern' | 'legacy' | 'edge';
+  /** The JSON-RPC method of the (first) message. */
+  rpcMethod?: string;
+  /** The tool of a `tools/call`. */
+  toolName?: string;
+  /** The 2025 session (request header, or the one `initialize` created). */
+  sessionId?: string;
+  /** From `initialize` params or the 2026-07-28 `_meta` envelope. */
+  clientName?: string;
+  /** W3C trace context from the message's `_meta` (SEP-414), when the client sent one. */
+  traceparent?: string;
+  tracestate?: string;
+  status: number;
+  /** Until the response (for SSE: its headers) was ready, in ms. */
+  durationMs: number;
+  /** The JSON-RPC error code lambda-mcp answered with, when it refused the request itself. */
+  errorCode?: number;
+  /** The Lambda request id, when served by the Lambda adapter. */
+  lambdaRequestId?: string;
 }
 
 /** The handler: a web-standard `fetch` plus the modern leg's notification helpers. */
@@ -118,7 +148,13 @@ export function createLambdaMcp(
     maxBodyBytes,
   };
 
-  const modern: McpHttpHandler = createMcpHandler((ctx) => factory({ ...ctx, requestState }), {
+  // What the adapter passed with the request reaches the factory through the request's async context.
+  const invocation = new AsyncLocalStorage<FetchExtras>();
+  const withInvocation: LambdaMcpServerFactory = (ctx) => {
+    const extras = invocation.getStore();
+    return factory(extras?.lambdaContext ? { ...ctx, lambdaContext: extras.lambdaContext } : ctx);
+  };
+  const modern: McpHttpHandler = createMcpHandler((ctx) => withInvocation({ ...ctx, requestState }), {
     legacy: 'reject',
     onerror,
     maxRequestBodySize: maxBodyBytes,
@@ -127,7 +163,7 @@ export function createLambdaMcp(
     ...(options.keepAliveMs !== undefined && { keepAliveMs: options.keepAliveMs }),
   });
   const legacy = new LegacySessions({
-    factory,
+    factory: withInvocation,
     requestState,
     sessions: options.sessionStore ?? new MemorySessionStore(options.now),
     events: options.eventStore ?? new MemoryEventStore(),
@@ -142,12 +178,14 @@ export function createLambdaMcp(
     now: options.now ?? Date.now,
   });
 
-  const route = async (request: Request, authInfo?: AuthInfo): Promise<Response> => {
+  const route = async (request: Request, seen: Seen, authInfo?: AuthInfo): Promise<Response> => {
     const early = checkEdge(request, edge);
     if (early) return early;
     let body: PostBody | undefined;
     if (request.method === 'POST') body = await readPostBody(request, maxBodyBytes);
+    seen.body = body;
     const isLegacy = body?.kind === 'invalid' || (await isLegacyRequest(request, body?.value));
+    seen.era = isLegacy ? 'legacy' : 'modern';
     if (isLegacy) return legacy.handle(request, body, authInfo);
     return modern.fetch(request, {
       ...(body?.kind === 'json' && { parsedBody: body.value }),
@@ -155,21 +193,80 @@ export function createLambdaMcp(
     });
   };
 
+  const onrequest = options.onrequest;
+  const now = options.now ?? Date.now;
   return {
     fetch: async (request, requestOptions) => {
+      const started = onrequest ? now() : 0;
+      const seen: Seen = {};
       let response: Response;
       try {
-        response = await route(request, requestOptions?.authInfo);
+        response = await invocation.run(requestOptions ?? {}, () =>
+          route(request, seen, requestOptions?.authInfo),
+        );
       } catch (error) {
         response = errorResponse(error, onerror);
+        if (error instanceof HttpError) seen.errorCode = error.code;
+        else if (error instanceof StoreUnavailableError) seen.errorCode = RpcCode.InternalError;
       }
-      return withCors(response, request);
+      response = withCors(response, request);
+      if (onrequest) {
+        try {
+          onrequest(describeRequest(request, response, seen, now() - started, requestOptions));
+        } catch (error) {
+          onerror(error instanceof Error ? error : new LambdaMcpError(String(error)));
+        }
+      }
+      return response;
     },
     notify: modern.notify,
     bus: modern.bus,
     requestState,
     close: modern.close,
   };
+}
+
+/** What routing learned of a request, for {@link RequestRecord}. */
+interface Seen {
+  body?: PostBody;
+  era?: 'modern' | 'legacy';
+  errorCode?: number;
+}
+
+function describeRequest(
+  request: Request,
+  response: Response,
+  seen: Seen,
+  durationMs: number,
+  extras: LambdaMcpRequestOptions | undefined,
+): RequestRecord {
+  const record: RequestRecord = {
+    httpMethod: request.method,
+    era: seen.era ?? 'edge',
+    status: response.status,
+    durationMs,
+  };
+  const value = seen.body?.kind === 'json' ? seen.body.value : undefined;
+  const first = (Array.isArray(value) ? value[0] : value) as
+    | {
+        method?: unknown;
+        params?: { name?: unknown; clientInfo?: { name?: unknown }; _meta?: Record<string, unknown> };
+      }
+    | undefined;
+  if (typeof first?.method === 'string') record.rpcMethod = first.method;
+  if (first?.method === 'tools/call' && typeof first.params?.name === 'string')
+    record.toolName = first.params.name;
+  const meta = first?.params?._meta;
+  const metaClient = meta?.['io.modelcontextprotocol/clientInfo'] as { name?: unknown } | undefined;
+  const clientName = first?.params?.clientInfo?.name ?? metaClient?.name;
+  if (typeof clientName === 'string') record.clientName = clientName;
+  if (typeof meta?.traceparent === 'string') record.traceparent = meta.traceparent;
+  if (typeof meta?.tracestate === 'string') record.tracestate = meta.tracestate;
+  const sessionId = request.headers.get('mcp-session-id') ?? response.headers.get('mcp-session-id');
+  if (sessionId) record.sessionId = sessionId;
+  if (seen.errorCode !== undefined) record.errorCode = seen.errorCode;
+  if (extras?.lambdaContext?.awsRequestId) record.lambdaRequestId = extras.lambdaContext.awsRequestId;
+  return record;
 }
 
 /** Maps anything thrown on the request path to its HTTP answer; only real bugs become 500. */

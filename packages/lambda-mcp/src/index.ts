@@ -12,11 +12,13 @@ export {
   TaskStateError,
 } from './errors.js';
 export { SessionEventHub } from './events/session-hub.js';
+export type { FetchExtras, FetchHandler, LambdaContextLike } from './adapters/fetch-handler.js';
 export {
   createLambdaMcp,
   type LambdaMcpHandler,
   type LambdaMcpOptions,
   type LambdaMcpRequestOptions,
+  type RequestRecord,
 } from './handler.js';
 export { isInLambda, resolveRequestStateKey } from './request-state-key.js';
 export { type EnvStores, STORE_KINDS, storesFromEnv } from './stores/from-env.js';

@@ -1,6 +1,27 @@
-// The one shape every adapter serves: anything that answers a web `Request` with a web `Response`.
+// The one shape every adapter serves: anything that answers a web `Request` with a web `Response`, plus
+// what the runtime knows of the invocation besides the request (the Lambda context).
+import type { Context } from 'aws-lambda';
+
+/** The part of the Lambda `Context` lambda-mcp reads; every field optional so plain test doubles fit. */
+export type LambdaContextLike = Partial<
+  Pick<
+    Context,
+    | 'getRemainingTimeInMillis'
+    | 'awsRequestId'
+    | 'functionName'
+    | 'functionVersion'
+    | 'memoryLimitInMB'
+    | 'logStreamName'
+  >
+>;
+
+/** What an adapter passes along with the request. */
+export interface FetchExtras {
+  /** The Lambda invocation's context, when the request came through the Lambda adapter. */
+  lambdaContext?: LambdaContextLike;
+}
 
 /** The lambda-mcp core, or any fetch app. */
 export interface FetchHandler {
-  fetch(request: Request): Promise<Response>;
+  fetch(request: Request, extras?: FetchExtras): Promise<Response>;
 }

@@ -64,7 +64,10 @@ export function toLambdaHandler(app: FetchHandler, options: LambdaHandlerOptions
       request = detected.toRequest(deadline.signal);
       inFlight.add(request);
       try {
-        return await detected.toResult(await app.fetch(request), deadline.cutoff);
+        return await detected.toResult(
+          await app.fetch(request, context ? { lambdaContext: context } : undefined),
+          deadline.cutoff,
+        );
       } catch (error) {
         onError(error);
         const failure = new Response(INTERNAL_ERROR_BODY, {

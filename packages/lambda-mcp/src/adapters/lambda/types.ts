@@ -7,20 +7,16 @@ import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyResult,
   APIGatewayProxyStructuredResultV2,
-  Context,
 } from 'aws-lambda';
-import type { FetchHandler } from '../fetch-handler.js';
+import type { FetchHandler, LambdaContextLike } from '../fetch-handler.js';
 
-export type { FetchHandler };
+export type { FetchHandler, LambdaContextLike };
 
 /** The HTTP events the adapter understands (Function URLs share the HTTP API 2.0 shape). */
 export type LambdaHttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2 | ALBEvent;
 
 /** The buffered results the adapter answers with, one per event shape. */
 export type LambdaHttpResult = APIGatewayProxyResult | APIGatewayProxyStructuredResultV2 | ALBResult;
-
-/** The part of the Lambda `Context` the adapter reads; optional so plain test doubles fit. */
-export type LambdaContextLike = Partial<Pick<Context, 'getRemainingTimeInMillis'>>;
 
 /** The name of each event shape, as reported by `detectEvent`. */
 export type LambdaEventKind = 'api-gateway-v1' | 'api-gateway-v2' | 'alb';
