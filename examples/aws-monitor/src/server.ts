@@ -1,18 +1,47 @@
-// The reference server's factory: one fresh McpServer per request, for every protocol revision. Tools are
-// added here as they land; each is registered by its own module.
+// The reference server's factory: one fresh McpServer per request, for every protocol revision. Each tool
+// is registered by its own module, with its title and description from data/tool_definitions.yaml.
 import { McpServer } from '@modelcontextprotocol/server';
-import type { LambdaMcpContext } from 'lambda-mcp';
+import { type LambdaMcpContext, MemoryEventStore, MemorySessionStore, SessionEventHub } from 'lambda-mcp';
+import type { AwsMonitorDeps } from './app.js';
+import { loadConfig } from './config.js';
+import { InstanceStats } from './instance.js';
 import { registerSessionInfo } from './session-info.js';
 
-/** Server name and version reported in `initialize` and `server/discover`. */
-export const SERVER_INFO = { name: 'aws-monitor', version: '0.1.0' } as const;
+/**
+ * The factory `createLambdaMcp` runs for every request; `deps` are shared by all requests on the instance.
+ *
+ * @example
+ * const handler = createLambdaMcp(createAwsMonitor(deps), options);
+ */
+export function createAwsMonitor(deps: AwsMonitorDeps): (ctx: LambdaMcpContext) => McpServer {
+  return (ctx) => {
+    const server = new McpServer(deps.config.server, {
+      capabilities: { logging: {} },
+      requestState: { verify: ctx.requestState.verify },
+    });
+    registerSessionInfo(server, ctx, deps);
+    return server;
+  };
+}
 
-/** Builds the reference server for one request. */
+let standalone: AwsMonitorDeps | undefined;
+
+/**
+ * The factory with dependencies of its own (configuration from the embedded files and the environment,
+ * in-memory stores), for hosting the tools in another handler such as the SDK's bare `createMcpHandler`
+ * (the benchmark does). Diagnostics then describe those stores, not the host's.
+ */
 export function createAwsMonitorServer(ctx: LambdaMcpContext): McpServer {
-  const server = new McpServer(SERVER_INFO, {
-    capabilities: { logging: {} },
-    requestState: { verify: ctx.requestState.verify },
-  });
-  registerSessionInfo(server, ctx);
-  return server;
+  standalone ??= {
+    config: loadConfig(),
+    stores: {
+      kind: 'memory',
+      description: 'in-memory stores (standalone)',
+      sessionStore: new MemorySessionStore(),
+      eventStore: new MemoryEventStore(),
+    },
+    hub: new SessionEventHub(),
+    instance: new InstanceStats(),
+  };
+  return createAwsMonitor(standalone)(ctx);
 }

@@ -9,6 +9,8 @@ import {
 } from '@modelcontextprotocol/server';
 import type { LambdaMcpContext } from 'lambda-mcp';
 import * as z from 'zod/v4';
+import type { AwsMonitorDeps } from './app.js';
+import { toolText } from './tool-text.js';
 
 const Client = z.object({ name: z.string(), version: z.string() }).partial().passthrough();
 
@@ -25,19 +27,20 @@ export const SessionInfoOutput = z.object({
   expiresAt: z.string().optional(),
   logLevel: z.string().optional(),
   subscriptions: z.array(z.string()).optional(),
+  /** Events in the session's SSE log (the log's last sequence number). */
+  eventsStored: z.number().int().optional(),
   note: z.string(),
 });
 type SessionInfo = z.infer<typeof SessionInfoOutput>;
 
 /** Registers `session_info` on a server built for the request described by `ctx`. */
-export function registerSessionInfo(server: McpServer, ctx: LambdaMcpContext): void {
+export function registerSessionInfo(server: McpServer, ctx: LambdaMcpContext, deps: AwsMonitorDeps): void {
+  const { title, description } = toolText(deps, 'session_info');
   server.registerTool(
     'session_info',
     {
-      title: 'Session information',
-      description:
-        "Shows the caller's session: id, protocol version, client info and capabilities, timestamps, log level " +
-        'and subscriptions (2025 revisions), or the per-request _meta envelope (2026-07-28, which has no sessions).',
+      title,
+      description,
       inputSchema: z.object({}),
       outputSchema: SessionInfoOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
@@ -46,6 +49,10 @@ export function registerSessionInfo(server: McpServer, ctx: LambdaMcpContext): v
       // The SDK lifts the reserved envelope keys out of `_meta` into `envelope`; read both.
       const meta = { ...call.mcpReq._meta, ...call.mcpReq.envelope } as Record<string, unknown>;
       const info = describe(ctx, meta);
+      if (ctx.session) {
+        // One query, only for this tool: the log's head is the number of events stored for the session.
+        info.eventsStored = (await deps.stores.eventStore.read(ctx.session.id, 'get')).lastSeq;
+      }
       return { content: [{ type: 'text', text: JSON.stringify(info, null, 2) }], structuredContent: info };
     },
   );

@@ -34,6 +34,13 @@ export class SessionEventHub {
     };
   }
 
+  /** How many live streams are subscribed on this instance, over all sessions. */
+  subscriberCount(): number {
+    let count = 0;
+    for (const set of this.#subscribers.values()) count += set.size;
+    return count;
+  }
+
   /** The session is over (deleted): every subscriber's `onEnd` runs and all are dropped. */
   end(sessionId: string): void {
     const set = this.#subscribers.get(sessionId);

@@ -1,0 +1,207 @@
+// The reference server's configuration, in layers: the embedded data/mcp_config.json and
+// data/tool_definitions.yaml, then environment variables, then what the runtime says (inside Lambda or
+// local). Validated once at start with zod: a bad value stops start-up with a message naming the key.
+import { readFileSync } from 'node:fs';
+import { ConfigError } from 'lambda-mcp';
+import { parse as parseYaml } from 'yaml';
+import * as z from 'zod/v4';
+
+const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
+
+/** data/mcp_config.json: the defaults shipped with the server. */
+const FileConfig = z
+  .object({
+    server: z.object({ name: z.string().min(1), version: z.string().min(1) }),
+    store: z.enum(['memory', 'dynamodb', 'dynalite']),
+    sessionIdleSeconds: z.number().int().min(60).max(86_400),
+    allowedOrigins: z.array(z.string()),
+    enableCompression: z.boolean(),
+    maxResponseSizeMb: z.number().positive().max(20),
+    logLevel: z.enum(LOG_LEVELS),
+    adminTools: z.boolean(),
+    monitor: z.object({
+      defaultIntervalMs: z.number().int().min(1000).max(60_000),
+      maxDurationSeconds: z.number().int().min(0).max(900),
+    }),
+  })
+  .strict();
+
+/** One tool's operator-editable text in data/tool_definitions.yaml. */
+const ToolDefinition = z
+  .object({
+    title: z.string().min(1),
+    description: z.string().min(1),
+    examples: z.array(z.record(z.string(), z.unknown())).default([]),
+  })
+  .strict();
+const ToolDefinitions = z.record(z.string(), ToolDefinition);
+export type ToolDefinition = z.infer<typeof ToolDefinition>;
+
+/** The resolved configuration every part of the server reads. */
+export interface AwsMonitorConfig {
+  server: { name: string; version: string };
+  /** `STORE`; the stores themselves come from lambda-mcp's `storesFromEnv`. */
+  store: 'memory' | 'dynamodb' | 'dynalite';
+  /** `SESSION_TABLE_NAME`, when set. */
+  sessionTableName?: string;
+  /** `SNS_TOPIC_ARN`, when set. */
+  snsTopicArn?: string;
+  sessionIdleSeconds: number;
+  allowedOrigins: string[];
+  enableCompression: boolean;
+  maxResponseSizeMb: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+  adminTools: boolean;
+  monitor: { defaultIntervalMs: number; maxDurationSeconds: number };
+  tools: Record<string, ToolDefinition>;
+  runtime: {
+    inLambda: boolean;
+    functionName?: string;
+    /** `AWS_REGION` or `AWS_DEFAULT_REGION`, when set. */
+    region?: string;
+  };
+}
+
+/** Where the embedded files are; overridable for tests. */
+export interface ConfigSources {
+  configJson?: string;
+  toolDefinitionsYaml?: string;
+}
+
+const DATA = new URL('../data/', import.meta.url);
+
+/** Reads an embedded data file (bundled next to the Lambda artifact under data/). */
+function readData(name: string): string {
+  return readFileSync(new URL(name, DATA), 'utf8');
+}
+
+/**
+ * Loads and validates the configuration. Throws a ConfigError naming the key and what it accepts.
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  sources: ConfigSources = {},
+): AwsMonitorConfig {
+  const file = parseOrThrow('data/mcp_config.json', FileConfig, () =>
+    JSON.parse(sources.configJson ?? readData('mcp_config.json')),
+  );
+  const tools = parseOrThrow('data/tool_definitions.yaml', ToolDefinitions, () =>
+    parseYaml(sources.toolDefinitionsYaml ?? readData('tool_definitions.yaml')),
+  );
+  const store = envChoice(env, 'STORE', ['memory', 'dynamodb', 'dynalite'] as const) ?? file.store;
+  const origins = env.ALLOWED_ORIGINS?.split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || undefined;
+  const functionName = env.AWS_LAMBDA_FUNCTION_NAME?.trim() || undefined;
+  const config: AwsMonitorConfig = {
+    server: file.server,
+    store,
+    sessionIdleSeconds: envInteger(env, 'SESSION_IDLE_SECONDS', 60, 86_400) ?? file.sessionIdleSeconds,
+    allowedOrigins: origins?.length ? origins : file.allowedOrigins,
+    enableCompression: envBoolean(env, 'ENABLE_COMPRESSION') ?? file.enableCompression,
+    maxResponseSizeMb: envNumber(env, 'MAX_RESPONSE_SIZE_MB', 0, 20) ?? file.maxResponseSizeMb,
+    logLevel: envChoice(env, 'LOG_LEVEL', LOG_LEVELS, (value) => value.toUpperCase()) ?? file.logLevel,
+    adminTools: envBoolean(env, 'ADMIN_TOOLS') ?? file.adminTools,
+    monitor: file.monitor,
+    tools,
+    runtime: {
+      inLambda: functionName !== undefined,
+      ...(functionName && { functionName }),
+      ...(region && { region }),
+    },
+  };
+  const table = env.SESSION_TABLE_NAME?.trim();
+  if (table) {
+    if (!/^[A-Za-z0-9_.-]{3,255}$/.test(table)) {
+      throw new ConfigError(
+        `SESSION_TABLE_NAME must be 3-255 characters of letters, digits, '_', '-' and '.'; got "${table}"`,
+      );
+    }
+    config.sessionTableName = table;
+  }
+  const topic = env.SNS_TOPIC_ARN?.trim();
+  if (topic) {
+    if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(topic)) {
+      throw new ConfigError(
+        `SNS_TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>); got "${topic}"`,
+      );
+    }
+    config.snsTopicArn = topic;
+  }
+  for (const name of REQUIRED_TOOLS) {
+    if (!config.tools[name]) throw new ConfigError(`data/tool_definitions.yaml must define the tool ${name}`);
+  }
+  return config;
+}
+
+/** The tools whose titles and descriptions must come from data/tool_definitions.yaml. */
+export const REQUIRED_TOOLS = [
+  'aws_real_time_monitor',
+  'lambda_diagnostics',
+  'session_info',
+  'list_active_sessions',
+] as const;
+
+function parseOrThrow<T>(source: string, schema: z.ZodType<T>, read: () => unknown): T {
+  let raw: unknown;
+  try {
+    raw = read();
+  } catch (error) {
+    throw new ConfigError(
+      `${source} cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue?.path.join('.') || '(root)';
+    throw new ConfigError(`${source}: ${path}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+function envBoolean(env: NodeJS.ProcessEnv, key: string): boolean | undefined {
+  const value = env[key]?.trim().toLowerCase();
+  if (!value) return undefined;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ConfigError(`${key} must be one of true, false; got "${env[key]}"`);
+}
+
+function envNumber(env: NodeJS.ProcessEnv, key: string, min: number, max: number): number | undefined {
+  const raw = env[key]?.trim();
+  if (!raw) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= min || value > max) {
+    throw new ConfigError(`${key} must be a number above ${min} and at most ${max}; got "${raw}"`);
+  }
+  return value;
+}
+
+function envInteger(env: NodeJS.ProcessEnv, key: string, min: number, max: number): number | undefined {
+  const raw = env[key]?.trim();
+  if (!raw) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${key} must be a whole number from ${min} to ${max}; got "${raw}"`);
+  }
+  return value;
+}
+
+function envChoice<T extends string>(
+  env: NodeJS.ProcessEnv,
+  key: string,
+  allowed: readonly T[],
+  normalize: (value: string) => string = (value) => value,
+): T | undefined {
+  const raw = env[key]?.trim();
+  if (!raw) return undefined;
+  const value = normalize(raw);
+  if (!allowed.includes(value as T))
+    throw new ConfigError(`${key} must be one of ${allowed.join(', ')}; got "${raw}"`);
+  return value as T;
+}
