@@ -18,7 +18,9 @@ import type { FetchExtras } from './adapters/fetch-handler.js';
 import type { LambdaMcpServerFactory } from './context.js';
 import { HttpError, LambdaMcpError, StoreUnavailableError } from './errors.js';
 import { SessionEventHub } from './events/session-hub.js';
+import { compressResponse } from './http/compression.js';
 import { checkEdge, readPostBody, withCors } from './http/edge.js';
+import { limitResponseSize } from './http/response-limit.js';
 import { jsonRpcErrorResponse, RpcCode } from './http/responses.js';
 import { LegacySessions, type PostBody } from './legacy/sessions.js';
 import { isInLambda, resolveRequestStateKey } from './request-state-key.js';
@@ -56,6 +58,20 @@ export interface LambdaMcpOptions {
   allowedHosts?: readonly string[];
   /** Largest POST body, in bytes. Default 4 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Compress JSON answers of 1 KiB and more with `br` or `gzip`, as the request's `Accept-Encoding` allows;
+   * SSE streams are never compressed. The Lambda adapter then returns the body base64-encoded, which HTTP
+   * APIs, Function URLs and ALB decode; a REST API decodes it only when `application/json` (or the any-type
+   * wildcard) is among its binary media types, so there prefer its own `minimumCompressionSize`. Default
+   * `false`.
+   */
+  compression?: boolean;
+  /**
+   * Largest JSON answer, in bytes: a larger one becomes a JSON-RPC `-32603` "Response too large" error for the
+   * same request id(s), headers kept. SSE answers are bounded per event by the event log instead. Checked
+   * before compression. Default: no limit.
+   */
+  maxResponseBytes?: number;
   /**
    * Key for MRTR `requestState` (>= 32 bytes, or its hex/base64 text). Default: `MCP_REQUEST_STATE_KEY`;
    * inside Lambda a missing key stops start-up, locally a per-process key is used with a warning.
@@ -195,6 +211,7 @@ export function createLambdaMcp(
 
   const onrequest = options.onrequest;
   const now = options.now ?? Date.now;
+  const { compression, maxResponseBytes } = options;
   return {
     fetch: async (request, requestOptions) => {
       const started = onrequest ? now() : 0;
@@ -204,6 +221,12 @@ export function createLambdaMcp(
         response = await invocation.run(requestOptions ?? {}, () =>
           route(request, seen, requestOptions?.authInfo),
         );
+        if (maxResponseBytes !== undefined) {
+          response = await limitResponseSize(response, maxResponseBytes, () => {
+            seen.errorCode = RpcCode.InternalError;
+          });
+        }
+        if (compression) response = await compressResponse(response, request.headers.get('accept-encoding'));
       } catch (error) {
         response = errorResponse(error, onerror);
         if (error instanceof HttpError) seen.errorCode = error.code;

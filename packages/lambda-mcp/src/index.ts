@@ -1,5 +1,7 @@
 // lambda-mcp's public API: the one `fetch` core, its factory context, the store seams with their in-memory
 // defaults, and the error family. Adapters live in subpath exports (`lambda-mcp/lambda`, `lambda-mcp/node`).
+
+export type { FetchExtras, FetchHandler, LambdaContextLike } from './adapters/fetch-handler.js';
 export type { LambdaMcpContext, LambdaMcpServerFactory } from './context.js';
 export { isLoopbackHost, LOOPBACK_HOSTNAMES, mountAt, optionsFromEnv } from './env.js';
 export {
@@ -12,7 +14,6 @@ export {
   TaskStateError,
 } from './errors.js';
 export { SessionEventHub } from './events/session-hub.js';
-export type { FetchExtras, FetchHandler, LambdaContextLike } from './adapters/fetch-handler.js';
 export {
   createLambdaMcp,
   type LambdaMcpHandler,

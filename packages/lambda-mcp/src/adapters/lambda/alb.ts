@@ -39,7 +39,11 @@ export const alb: EventProcessor<ALBEvent, ALBResult> = {
     const result: ALBResult = {
       statusCode: response.status,
       statusDescription: `${response.status} ${reason}`.trim(),
-      ...encodeBody(await readBody(response, stop), response.headers.get('content-type')),
+      ...encodeBody(
+        await readBody(response, stop),
+        response.headers.get('content-type'),
+        response.headers.get('content-encoding'),
+      ),
     };
     const grouped = groupResponseHeaders(response.headers);
     if (event.multiValueHeaders) {

@@ -36,7 +36,11 @@ export const apiGatewayV1: EventProcessor<APIGatewayProxyEvent, APIGatewayProxyR
   async toResult(response, _event, stop) {
     const result: APIGatewayProxyResult = {
       statusCode: response.status,
-      ...encodeBody(await readBody(response, stop), response.headers.get('content-type')),
+      ...encodeBody(
+        await readBody(response, stop),
+        response.headers.get('content-type'),
+        response.headers.get('content-encoding'),
+      ),
     };
     const headers: Record<string, string> = {};
     const multiValueHeaders: Record<string, string[]> = {};

@@ -38,7 +38,11 @@ export const apiGatewayV2: EventProcessor<APIGatewayProxyEventV2, APIGatewayProx
   async toResult(response, _event, stop) {
     const result: APIGatewayProxyStructuredResultV2 = {
       statusCode: response.status,
-      ...encodeBody(await readBody(response, stop), response.headers.get('content-type')),
+      ...encodeBody(
+        await readBody(response, stop),
+        response.headers.get('content-type'),
+        response.headers.get('content-encoding'),
+      ),
     };
     const headers: Record<string, string> = {};
     for (const [name, values] of groupResponseHeaders(response.headers)) {

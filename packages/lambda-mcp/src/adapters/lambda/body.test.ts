@@ -1,4 +1,5 @@
 // Tests of the body helpers: request body decoding, the text/binary decision, reading and encoding bodies.
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { encodeBody, isTextContentType, readBody, toRequestBody } from './body.js';
 import { binaryBase64, binaryBytes } from './fixtures.js';
@@ -52,6 +53,26 @@ describe('encodeBody', () => {
       isBase64Encoded: false,
     });
     expect(encodeBody(binaryBytes, null)).toEqual({ body: binaryBase64, isBase64Encoded: true });
+  });
+
+  it('sends a body with a content coding as base64, whatever its content type', () => {
+    const gzipped = gzipSync('{"jsonrpc":"2.0"}');
+    expect(encodeBody(gzipped, 'application/json', 'gzip')).toEqual({
+      body: gzipped.toString('base64'),
+      isBase64Encoded: true,
+    });
+    expect(encodeBody(binaryBytes, 'text/plain', 'br')).toEqual({
+      body: binaryBase64,
+      isBase64Encoded: true,
+    });
+    expect(encodeBody(new TextEncoder().encode('{}'), 'application/json', 'identity')).toEqual({
+      body: '{}',
+      isBase64Encoded: false,
+    });
+    expect(encodeBody(new TextEncoder().encode('{}'), 'application/json', null)).toEqual({
+      body: '{}',
+      isBase64Encoded: false,
+    });
   });
 
   it('respects the view of a larger buffer', () => {

@@ -1,5 +1,6 @@
 // Body conversions shared by the event processors: the event body (plain or base64) into request bytes, and
-// the whole response body into a result body that stays text for textual media types and is base64 otherwise.
+// the whole response body into a result body that stays text for textual media types and is base64 otherwise
+// (compressed bodies included).
 
 /** The request body as bytes, or `undefined` for GET/HEAD and events without a body. */
 export function toRequestBody(
@@ -66,13 +67,19 @@ function concat(chunks: Uint8Array[]): Uint8Array {
   return bytes;
 }
 
-/** A result body: UTF-8 text when the content type is textual (or the body empty), base64 otherwise. */
+/**
+ * A result body: UTF-8 text when the content type is textual (or the body empty), base64 otherwise. A body
+ * with a `Content-Encoding` other than `identity` (a compressed one) is bytes whatever its type: base64.
+ */
 export function encodeBody(
   bytes: Uint8Array,
   contentType: string | null,
+  contentEncoding: string | null = null,
 ): { body: string; isBase64Encoded: boolean } {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buffer.byteLength === 0 || isTextContentType(contentType)) {
+  const coding = contentEncoding?.trim().toLowerCase();
+  const encoded = !!coding && coding !== 'identity';
+  if (buffer.byteLength === 0 || (!encoded && isTextContentType(contentType))) {
     return { body: buffer.toString('utf8'), isBase64Encoded: false };
   }
   return { body: buffer.toString('base64'), isBase64Encoded: true };
