@@ -1,6 +1,7 @@
-// Assembles the reference server as every entry point runs it: configuration, stores, the lambda-mcp
-// handler, the tools' shared dependencies (the same store and hub instances the handler uses) and the
-// instance counters. `npm start` and the Lambda entry differ only in the options they pass.
+// Assembles the reference server as every entry point runs it: configuration, observability (logs,
+// metrics, traces), stores, the lambda-mcp handler, the tools' shared dependencies (the same store and hub
+// instances the handler uses) and the instance counters. `npm start` and the Lambda entry differ only in
+// the options they pass.
 import {
   createLambdaMcp,
   type EventStore,
@@ -15,6 +16,8 @@ import {
 } from 'lambda-mcp';
 import { type AwsMonitorConfig, loadConfig } from './config.js';
 import { InstanceStats } from './instance.js';
+import { awsClientsFor, setClientInstrumentation } from './monitor/clients.js';
+import { createObservability, type Observability } from './observability.js';
 import { createAwsMonitor } from './server.js';
 
 /** What the tools share across requests on one instance. */
@@ -31,20 +34,33 @@ export interface AwsMonitorDeps {
 export interface AwsMonitorApp {
   handler: LambdaMcpHandler;
   deps: AwsMonitorDeps;
+  /** The Powertools logger, metrics and tracer the handler reports to. */
+  observability: Observability;
   close(): Promise<void>;
+}
+
+/** Parts of the server to use instead of the ones built from the configuration (tests). */
+export interface AwsMonitorOverrides {
+  observability?: Observability;
 }
 
 /**
  * Builds the reference server from the environment: throws a ConfigError naming the key for any invalid
- * setting. `options` are the entry point's own handler options (SSE mode, Host checks).
+ * setting. `options` are the entry point's own handler options (SSE mode, Host checks); its `onerror` and
+ * `onrequest` are called after the observability hooks that log, count and trace each request.
  */
 export async function buildAwsMonitor(
   options: LambdaMcpOptions = {},
   env: NodeJS.ProcessEnv = process.env,
   log: (line: string) => void = (line) => console.error(line),
+  overrides: AwsMonitorOverrides = {},
 ): Promise<AwsMonitorApp> {
   const config = loadConfig(env);
-  const fromEnv = await storesFromEnv(env, log);
+  const observability = overrides.observability ?? createObservability(config);
+  // Every AWS SDK client the tools create from now on is traced (a no-op while tracing is off).
+  setClientInstrumentation(observability.instrument);
+  // The configuration's layers decide the store; lambda-mcp builds it from the same environment.
+  const fromEnv = await storesFromEnv({ ...env, STORE: config.store }, log);
   const sessionStore = fromEnv.options.sessionStore ?? new MemorySessionStore();
   const eventStore = fromEnv.options.eventStore ?? new MemoryEventStore();
   const mailbox = fromEnv.options.mailbox ?? new MemoryResponseMailbox();
@@ -58,11 +74,21 @@ export async function buildAwsMonitor(
   const core = createLambdaMcp(createAwsMonitor(deps), {
     ...(config.allowedOrigins.length > 0 && { allowedOrigins: config.allowedOrigins }),
     sessionIdleSeconds: config.sessionIdleSeconds,
+    compression: config.enableCompression,
+    maxResponseBytes: Math.floor(config.maxResponseSizeMb * 1024 * 1024),
     ...options,
     sessionStore,
     eventStore,
     mailbox,
     hub,
+    onerror: (error) => {
+      observability.onerror(error);
+      options.onerror?.(error);
+    },
+    onrequest: (record) => {
+      observability.onrequest(record);
+      options.onrequest?.(record);
+    },
   });
   const handler: LambdaMcpHandler = {
     ...core,
@@ -74,7 +100,10 @@ export async function buildAwsMonitor(
   return {
     handler,
     deps,
+    observability,
     close: async () => {
+      observability.flush();
+      awsClientsFor(deps).destroy();
       await core.close();
       await fromEnv.close();
     },

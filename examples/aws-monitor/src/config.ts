@@ -40,7 +40,7 @@ export type ToolDefinition = z.infer<typeof ToolDefinition>;
 /** The resolved configuration every part of the server reads. */
 export interface AwsMonitorConfig {
   server: { name: string; version: string };
-  /** `STORE`; the stores themselves come from lambda-mcp's `storesFromEnv`. */
+  /** `STORE`, else the file's `store`; `buildAwsMonitor` hands it to lambda-mcp's `storesFromEnv`. */
   store: 'memory' | 'dynamodb' | 'dynalite';
   /** `SESSION_TABLE_NAME`, when set. */
   sessionTableName?: string;
@@ -91,7 +91,10 @@ export function loadConfig(
   const tools = parseOrThrow('data/tool_definitions.yaml', ToolDefinitions, () =>
     parseYaml(sources.toolDefinitionsYaml ?? readData('tool_definitions.yaml')),
   );
-  const store = envChoice(env, 'STORE', ['memory', 'dynamodb', 'dynalite'] as const) ?? file.store;
+  // As in lambda-mcp's storesFromEnv: inside Lambda a table name alone means DynamoDB.
+  const store =
+    envChoice(env, 'STORE', ['memory', 'dynamodb', 'dynalite'] as const) ??
+    (env.AWS_LAMBDA_FUNCTION_NAME?.trim() && env.SESSION_TABLE_NAME?.trim() ? 'dynamodb' : file.store);
   const origins = env.ALLOWED_ORIGINS?.split(',')
     .map((origin) => origin.trim())
     .filter(Boolean);

@@ -7,10 +7,8 @@ import { buildAwsMonitor } from './app.js';
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
 
-const app = await buildAwsMonitor({
-  ...localServerOptions(host),
-  onerror: (error) => console.error('[aws-monitor]', error.message),
-});
+// Errors and requests are logged by the app's observability (readable on a terminal, JSON otherwise).
+const app = await buildAwsMonitor(localServerOptions(host));
 const server = await serveLocal(app.handler, { port, host });
 console.log(`aws-monitor MCP server listening on ${server.url} (${app.deps.stores.description})`);
 exitOnSignals(server.close, app.close);

@@ -4,7 +4,10 @@ import { McpServer } from '@modelcontextprotocol/server';
 import { type LambdaMcpContext, MemoryEventStore, MemorySessionStore, SessionEventHub } from 'lambda-mcp';
 import type { AwsMonitorDeps } from './app.js';
 import { loadConfig } from './config.js';
+import { registerDiagnostics } from './diagnostics.js';
 import { InstanceStats } from './instance.js';
+import { registerListSessions } from './list-sessions.js';
+import { registerMonitorTool } from './monitor/tool.js';
 import { registerSessionInfo } from './session-info.js';
 
 /**
@@ -20,6 +23,9 @@ export function createAwsMonitor(deps: AwsMonitorDeps): (ctx: LambdaMcpContext) 
       requestState: { verify: ctx.requestState.verify },
     });
     registerSessionInfo(server, ctx, deps);
+    registerMonitorTool(server, ctx, deps);
+    registerDiagnostics(server, ctx, deps);
+    registerListSessions(server, ctx, deps);
     return server;
   };
 }

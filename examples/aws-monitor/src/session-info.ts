@@ -10,6 +10,7 @@ import {
 import type { LambdaMcpContext } from 'lambda-mcp';
 import * as z from 'zod/v4';
 import type { AwsMonitorDeps } from './app.js';
+import { sessionRef } from './session-ref.js';
 import { toolText } from './tool-text.js';
 
 const Client = z.object({ name: z.string(), version: z.string() }).partial().passthrough();
@@ -19,6 +20,8 @@ export const SessionInfoOutput = z.object({
   era: z.enum(['legacy', 'modern']),
   hasSession: z.boolean(),
   sessionId: z.string().optional(),
+  /** How logs and traces name this session (a digest: the id itself is never logged). */
+  sessionRef: z.string().optional(),
   protocolVersion: z.string().optional(),
   clientInfo: Client.optional(),
   clientCapabilities: z.record(z.string(), z.unknown()).optional(),
@@ -66,6 +69,7 @@ function describe(ctx: LambdaMcpContext, meta: Record<string, unknown> | undefin
       era: 'legacy',
       hasSession: true,
       sessionId: session.id,
+      sessionRef: sessionRef(session.id),
       protocolVersion: session.protocolVersion,
       clientInfo: params.clientInfo as SessionInfo['clientInfo'],
       clientCapabilities: params.capabilities as Record<string, unknown>,

@@ -7,6 +7,7 @@ export { isLoopbackHost, LOOPBACK_HOSTNAMES, mountAt, optionsFromEnv } from './e
 export {
   ConfigError,
   HttpError,
+  InvalidCursorError,
   LambdaMcpError,
   StoreConflictError,
   StoreItemTooLargeError,

@@ -1,0 +1,357 @@
+// Observability with Powertools for AWS Lambda: one structured log line per request, EMF metrics (requests,
+// errors, tool latency, cold starts), X-Ray subsegments per invocation and per AWS call, and the client's W3C
+// trace context (SEP-414 `_meta.traceparent`) recorded so both traces can be joined. Locally: readable logs.
+
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
+import type { ConstructorOptions } from '@aws-lambda-powertools/logger/types';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { LambdaContextLike, RequestRecord } from 'lambda-mcp';
+import type { AwsMonitorConfig } from './config.js';
+import { sessionRef } from './session-ref.js';
+
+/** The CloudWatch namespace used when `POWERTOOLS_METRICS_NAMESPACE` is not set. */
+export const DEFAULT_METRICS_NAMESPACE = 'LambdaMcp';
+
+/** Options of {@link createObservability}; the defaults follow the runtime. */
+export interface ObservabilityOptions {
+  /**
+   * Readable one-line logs on stderr instead of JSON. Default: outside Lambda when stderr is a terminal.
+   */
+  pretty?: boolean;
+  /** CloudWatch metrics namespace. Default: `POWERTOOLS_METRICS_NAMESPACE`, else `LambdaMcp`. */
+  namespace?: string;
+  /** A tracer to use instead of one configured from the environment (tests). */
+  tracer?: Tracer;
+}
+
+/** A Lambda handler of any event shape, as {@link Observability.wrapLambdaHandler} takes it. */
+export type LambdaHandlerLike = (event: never, context?: never) => Promise<unknown>;
+
+/** The server's logger, metrics and tracer, and the hooks that feed them. */
+export interface Observability {
+  logger: Logger;
+  metrics: Metrics;
+  tracer: Tracer;
+  /**
+   * Whether request metrics are emitted: inside Lambda unless `POWERTOOLS_METRICS_DISABLED` (or
+   * `POWERTOOLS_DEV`) turns them off; locally only when `POWERTOOLS_METRICS_DISABLED=false` turns them on.
+   */
+  metricsEnabled: boolean;
+  /** lambda-mcp's `onrequest`: logs the request, records its metrics and annotates its trace. Never throws. */
+  onrequest(record: RequestRecord): void;
+  /** lambda-mcp's `onerror`: logs the error at ERROR level. Never throws. */
+  onerror(error: unknown): void;
+  /** Traces every call of an AWS SDK v3 client as an X-Ray subsegment (a no-op while tracing is off). */
+  instrument<T>(awsClient: T): T;
+  /** Publishes metrics still buffered (request metrics are published as each request ends). */
+  flush(): void;
+  /**
+   * Wraps a Lambda handler: each invocation runs in an X-Ray subsegment (renamed after the JSON-RPC method
+   * once known), its log lines carry the Lambda request id, and buffered metrics are flushed when it ends.
+   */
+  wrapLambdaHandler<H extends LambdaHandlerLike>(handler: H): H;
+}
+
+type RequestSegment = ReturnType<NonNullable<ReturnType<Tracer['getSegment']>>['addNewSubsegment']>;
+
+/** The JSON-RPC methods a client sends, used as metric dimension values (any other: `other`). */
+const KNOWN_METHODS = new Set([
+  'initialize',
+  'ping',
+  'server/discover',
+  'subscriptions/listen',
+  'tools/list',
+  'tools/call',
+  'resources/list',
+  'resources/read',
+  'resources/templates/list',
+  'resources/subscribe',
+  'resources/unsubscribe',
+  'resources/directory/read',
+  'prompts/list',
+  'prompts/get',
+  'completion/complete',
+  'logging/setLevel',
+  'tasks/get',
+  'tasks/list',
+  'tasks/result',
+  'tasks/cancel',
+  'notifications/initialized',
+  'notifications/cancelled',
+  'notifications/progress',
+  'notifications/roots/list_changed',
+]);
+
+/**
+ * Builds the logger, metrics and tracer for `config` (service name, log level, runtime). The Powertools
+ * switches are read from `process.env`, as Powertools itself reads them.
+ *
+ * @example
+ * const observability = createObservability(loadConfig());
+ * const handler = createLambdaMcp(factory, { onrequest: observability.onrequest, onerror: observability.onerror });
+ */
+export function createObservability(
+  config: AwsMonitorConfig,
+  options: ObservabilityOptions = {},
+): Observability {
+  const inLambda = config.runtime.inLambda;
+  const pretty = options.pretty ?? (!inLambda && process.stderr.isTTY === true);
+  const loggerOptions: ConstructorOptions = { serviceName: config.server.name, logLevel: config.logLevel };
+  const logger = pretty ? new ReadableLogger(loggerOptions) : new Logger(loggerOptions);
+
+  const metrics = new SwitchableMetrics({
+    namespace:
+      options.namespace ?? (process.env.POWERTOOLS_METRICS_NAMESPACE?.trim() || DEFAULT_METRICS_NAMESPACE),
+    serviceName: config.server.name,
+    logger,
+  });
+  // Powertools emits EMF wherever it runs unless POWERTOOLS_METRICS_DISABLED (or POWERTOOLS_DEV) says
+  // otherwise; on a developer's terminal EMF lines are noise, so locally they need the switch set explicitly.
+  const metricsSwitch = Boolean(process.env.POWERTOOLS_METRICS_DISABLED?.trim());
+  const metricsEnabled = metrics.enabledByEnvironment && (inLambda || metricsSwitch);
+
+  // Powertools enables tracing inside Lambda (AWS_EXECUTION_ENV) unless POWERTOOLS_TRACE_ENABLED=false.
+  const tracer = options.tracer ?? new Tracer({ serviceName: config.server.name });
+
+  // The current invocation's subsegment, for `onrequest` to name and annotate.
+  const requestSegments = new AsyncLocalStorage<RequestSegment>();
+
+  const recordMetrics = (record: RequestRecord) => {
+    metrics.addDimensions({ Method: methodLabel(record), Era: record.era });
+    metrics.addMetric('Requests', MetricUnit.Count, 1);
+    metrics.publishStoredMetrics();
+    if (record.status >= 400 || record.errorCode !== undefined) {
+      metrics
+        .singleMetric()
+        .addDimension('Code', String(record.errorCode ?? record.status))
+        .addMetric('Errors', MetricUnit.Count, 1);
+    }
+    // Latency of tool calls that reached the server, not of calls refused before (unknown session, 403...).
+    if (record.rpcMethod === 'tools/call' && record.status < 400) {
+      metrics
+        .singleMetric()
+        .addDimension('Tool', toolLabel(record, config))
+        .addMetric('ToolLatency', MetricUnit.Milliseconds, record.durationMs);
+    }
+    // Once per instance, on its first request (Powertools counts on-demand initializations only).
+    metrics.captureColdStartMetric(config.runtime.functionName);
+  };
+
+  const annotate = (segment: RequestSegment, record: RequestRecord, client: ClientTrace | undefined) => {
+    segment.name = `## ${methodLabel(record)}`;
+    segment.addAnnotation('method', methodLabel(record));
+    segment.addAnnotation('era', record.era);
+    segment.addAnnotation('status', record.status);
+    if (record.toolName !== undefined) segment.addAnnotation('tool', toolLabel(record, config));
+    if (record.sessionId !== undefined) segment.addAnnotation('session_ref', sessionRef(record.sessionId));
+    // SEP-414: X-Ray cannot re-parent the Lambda segment under the client's span (Lambda creates the
+    // segment from its own trace header before any code runs), so the client's W3C ids are recorded here,
+    // searchable with `annotation.client_trace_id = "<trace id>"`, and logged on the request line.
+    if (client) {
+      segment.addAnnotation('client_trace_id', client.traceId);
+      segment.addAnnotation('client_parent_id', client.parentId);
+    }
+    const { sessionId, ...safe } = record;
+    segment.addMetadata(
+      'request',
+      { ...safe, ...(sessionId !== undefined && { sessionRef: sessionRef(sessionId) }) },
+      config.server.name,
+    );
+    if (record.status === 429) segment.addThrottleFlag();
+    if (record.status >= 500) segment.addFaultFlag();
+    else if (record.status >= 400) segment.addErrorFlag();
+  };
+
+  const onerror = (error: unknown) => {
+    try {
+      logger.error('server error', error instanceof Error ? error : new Error(String(error)));
+    } catch {
+      // Logging must never turn into a failure of the request it reports on.
+    }
+  };
+
+  const flush = () => {
+    if (metricsEnabled && metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+
+  return {
+    logger,
+    metrics,
+    tracer,
+    metricsEnabled,
+    onrequest: (record) => {
+      try {
+        const client = record.traceparent ? parseTraceparent(record.traceparent) : undefined;
+        const level = record.status >= 500 ? 'error' : record.status >= 400 ? 'warn' : 'info';
+        const fields: Record<string, unknown> = {
+          lambdaRequestId: record.lambdaRequestId,
+          httpMethod: record.httpMethod,
+          era: record.era,
+          rpcMethod: record.rpcMethod,
+          toolName: record.toolName,
+          sessionRef: record.sessionId === undefined ? undefined : sessionRef(record.sessionId),
+          clientName: record.clientName,
+          status: record.status,
+          durationMs: record.durationMs,
+          errorCode: record.errorCode,
+          traceparent: record.traceparent,
+          tracestate: record.tracestate,
+          clientTraceId: client?.traceId,
+          clientParentId: client?.parentId,
+        };
+        for (const key of Object.keys(fields)) if (fields[key] === undefined) delete fields[key];
+        logger[level]('request', fields);
+        const segment = requestSegments.getStore();
+        if (segment) annotate(segment, record, client);
+        if (metricsEnabled) recordMetrics(record);
+      } catch (error) {
+        onerror(error);
+      }
+    },
+    onerror,
+    instrument: (awsClient) => tracer.captureAWSv3Client(awsClient),
+    flush,
+    wrapLambdaHandler: <H extends LambdaHandlerLike>(handler: H): H => {
+      const run = handler as unknown as (event: unknown, context?: LambdaContextLike) => Promise<unknown>;
+      const wrapped = async (event: unknown, context?: LambdaContextLike) => {
+        const requestId = context?.awsRequestId;
+        if (requestId) logger.appendKeys({ lambdaRequestId: requestId });
+        // Inside Lambda the facade segment exists (from the invocation's trace header); locally tracing is off.
+        const parent = tracer.isTracingEnabled() ? tracer.getSegment() : undefined;
+        const segment = parent?.addNewSubsegment('## request');
+        if (parent && segment) {
+          tracer.setSegment(segment);
+          tracer.annotateColdStart();
+          tracer.addServiceNameAnnotation();
+        }
+        try {
+          return await (segment
+            ? requestSegments.run(segment, () => run(event, context))
+            : run(event, context));
+        } catch (error) {
+          if (segment) tracer.addErrorAsMetadata(error as Error);
+          throw error;
+        } finally {
+          if (parent && segment) {
+            segment.close();
+            tracer.setSegment(parent);
+          }
+          flush();
+          if (requestId) logger.removeKeys(['lambdaRequestId']);
+        }
+      };
+      return wrapped as unknown as H;
+    },
+  };
+}
+
+/** The client's W3C trace context, from a `traceparent` value. */
+export interface ClientTrace {
+  /** 32 lowercase hex digits. */
+  traceId: string;
+  /** The client span that made the request: 16 lowercase hex digits. */
+  parentId: string;
+  sampled: boolean;
+}
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+
+/**
+ * Parses a W3C `traceparent` (`00-<trace id>-<parent id>-<flags>`); undefined when it is not valid.
+ *
+ * @example
+ * parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')?.traceId; // '4bf92f35…'
+ */
+export function parseTraceparent(value: string): ClientTrace | undefined {
+  const match = TRACEPARENT.exec(value.trim());
+  const [, version, traceId, parentId, flags, rest] = match ?? [];
+  if (!version || !traceId || !parentId || !flags) return undefined;
+  if (version === 'ff' || (version === '00' && rest !== undefined)) return undefined;
+  if (/^0+$/.test(traceId) || /^0+$/.test(parentId)) return undefined;
+  return { traceId, parentId, sampled: (Number.parseInt(flags, 16) & 1) === 1 };
+}
+
+/** The request's method as a bounded metric dimension: a known JSON-RPC method, `other`, or the HTTP method. */
+function methodLabel(record: RequestRecord): string {
+  if (record.rpcMethod === undefined) return record.httpMethod;
+  return KNOWN_METHODS.has(record.rpcMethod) ? record.rpcMethod : 'other';
+}
+
+/** The tool as a bounded dimension: one of the configured tools, or `unknown`. */
+function toolLabel(record: RequestRecord, config: AwsMonitorConfig): string {
+  const name = record.toolName;
+  return name !== undefined && Object.hasOwn(config.tools, name) ? name : 'unknown';
+}
+
+/** Keys every Powertools line has that a readable line leaves out. */
+const QUIET_KEYS = new Set(['level', 'message', 'timestamp', 'service', 'sampling_rate']);
+const LEVEL_COLORS: Record<string, string> = {
+  CRITICAL: '\x1b[31m',
+  ERROR: '\x1b[31m',
+  WARN: '\x1b[33m',
+  INFO: '\x1b[36m',
+  DEBUG: '\x1b[90m',
+  TRACE: '\x1b[90m',
+};
+
+/** Powertools Metrics, telling whether its own switches (POWERTOOLS_METRICS_DISABLED, POWERTOOLS_DEV) allow EMF. */
+class SwitchableMetrics extends Metrics {
+  get enabledByEnvironment(): boolean {
+    return !this.isDisabled();
+  }
+}
+
+/** A Logger printing one readable line per entry on stderr, for a developer's terminal. */
+class ReadableLogger extends Logger {
+  protected override printLog(_logLevel: number, log: LogItem): void {
+    log.prepareForPrint();
+    const color = process.stderr.isTTY === true && !process.env.NO_COLOR;
+    process.stderr.write(`${readableLine(log.getAttributes(), color)}\n`);
+  }
+
+  protected override createLogger(options?: ConstructorOptions): Logger {
+    return new ReadableLogger(options);
+  }
+}
+
+/**
+ * One log entry as a line: `12:00:01.234 INFO  request tools/call session_info → 200 12ms era=legacy …`.
+ */
+export function readableLine(attributes: Record<string, unknown>, color = false): string {
+  const level = String(attributes.level ?? 'INFO');
+  const timestamp = String(attributes.timestamp ?? new Date().toISOString());
+  const time = /T(\d\d:\d\d:\d\d\.\d{3})/.exec(timestamp)?.[1] ?? timestamp;
+  const paint = (code: string | undefined, text: string) => (color && code ? `${code}${text}\x1b[0m` : text);
+  const parts = [
+    paint('\x1b[90m', time),
+    paint(LEVEL_COLORS[level], level.padEnd(5)),
+    String(attributes.message),
+  ];
+  const rest = { ...attributes };
+  if (attributes.message === 'request') {
+    const method = rest.rpcMethod ?? rest.httpMethod;
+    parts.push(
+      [method, rest.toolName, '→', rest.status, `${rest.durationMs}ms`]
+        .filter((p) => p !== undefined)
+        .join(' '),
+    );
+    for (const key of ['rpcMethod', 'httpMethod', 'toolName', 'status', 'durationMs']) delete rest[key];
+  }
+  for (const [key, value] of Object.entries(rest)) {
+    if (QUIET_KEYS.has(key) || value === undefined) continue;
+    parts.push(`${key}=${readableValue(value)}`);
+  }
+  return parts.join(' ');
+}
+
+function readableValue(value: unknown): string {
+  if (value instanceof Error) {
+    const at = value.stack?.split('\n')[1]?.trim();
+    return JSON.stringify(`${value.name}: ${value.message}${at ? ` (${at})` : ''}`);
+  }
+  if (typeof value === 'string') return /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return String(value);
+}
