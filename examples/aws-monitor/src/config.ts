@@ -2,8 +2,8 @@
 // data/tool_definitions.yaml, then environment variables, then what the runtime says (inside Lambda or
 // local). Validated once at start with zod: a bad value stops start-up with a message naming the key.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { ConfigError } from 'lambda-mcp';
-import { parse as parseYaml } from 'yaml';
 import * as z from 'zod/v4';
 
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
@@ -70,9 +70,22 @@ export interface ConfigSources {
 
 const DATA = new URL('../data/', import.meta.url);
 
-/** Reads an embedded data file (bundled next to the Lambda artifact under data/). */
-function readData(name: string): string {
+/**
+ * The data files, put into the Lambda bundle by scripts/build-lambda.ts (esbuild `define`): the JSON text and
+ * the YAML already parsed, so the bundle carries no YAML parser. Not declared under tsx and in tests, where
+ * the files are read from data/.
+ */
+declare const __AWS_MONITOR_DATA__: { configJson: string; toolDefinitions: unknown } | undefined;
+const EMBEDDED = typeof __AWS_MONITOR_DATA__ === 'undefined' ? undefined : __AWS_MONITOR_DATA__;
+
+/** Reads a data file under data/. */
+function readData(name: 'mcp_config.json' | 'tool_definitions.yaml'): string {
   return readFileSync(new URL(name, DATA), 'utf8');
+}
+
+/** Parses YAML with the `yaml` package, loaded only where YAML is read at run time (never in the bundle). */
+function parseYaml(text: string): unknown {
+  return (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 }
 
 /**
@@ -86,10 +99,12 @@ export function loadConfig(
   sources: ConfigSources = {},
 ): AwsMonitorConfig {
   const file = parseOrThrow('data/mcp_config.json', FileConfig, () =>
-    JSON.parse(sources.configJson ?? readData('mcp_config.json')),
+    JSON.parse(sources.configJson ?? EMBEDDED?.configJson ?? readData('mcp_config.json')),
   );
   const tools = parseOrThrow('data/tool_definitions.yaml', ToolDefinitions, () =>
-    parseYaml(sources.toolDefinitionsYaml ?? readData('tool_definitions.yaml')),
+    sources.toolDefinitionsYaml !== undefined
+      ? parseYaml(sources.toolDefinitionsYaml)
+      : (EMBEDDED?.toolDefinitions ?? parseYaml(readData('tool_definitions.yaml'))),
   );
   // As in lambda-mcp's storesFromEnv: inside Lambda a table name alone means DynamoDB.
   const store =

@@ -1,0 +1,261 @@
+// The Lambda artifact as `npm run build:lambda` ships it: the entry chunk's size budget, source maps, no AWS
+// SDK on the memory-store start path, the embedded configuration, and the shipped sample events run through
+// `npm run invoke` (the built bundle in a child process), including a GET poll against dynalite.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestDynamo, type TestDynamo } from '../packages/lambda-mcp/test/dynamo-harness.js';
+import { buildLambda, composition, formatBytes, type LambdaArtifact, ROOT } from '../scripts/build-lambda.js';
+import { parseSse } from './helpers.js';
+
+/**
+ * The issue asked for 400 KiB (409,600 bytes) for the HTTP handler's entry chunk; that is out of reach
+ * with the handler's dependencies. Measured (esbuild 0.28.2, minified) the entry is about 656 KiB, of
+ * which @modelcontextprotocol/server is 325 KiB (153 KiB of it the Ajv JSON Schema validator it loads as
+ * its default), zod 104 KiB and the X-Ray SDK behind the Powertools tracer about 110 KiB (aws-xray-sdk-core,
+ * semver, cls-hooked); tool_definitions.yaml is parsed at build time, so no YAML parser ships. Even with the
+ * SDK's @cfworker/json-schema validator instead of Ajv and no tracer, the entry would stay above 400 KiB.
+ * The budget below is the measured size plus about 5 %, so a new dependency on the start path fails the build.
+ */
+const ENTRY_BUDGET_BYTES = 690 * 1024;
+const REQUEST_STATE_KEY = '5a'.repeat(32);
+/** Variables of the developer's shell that would change what the artifact does. */
+const STORE_VARIABLES = [
+  'STORE',
+  'SESSION_TABLE_NAME',
+  'DYNAMODB_ENDPOINT',
+  'MCP_REQUEST_STATE_KEY',
+  'INVOKE_ARTIFACT',
+];
+
+let outDir: string;
+let artifact: LambdaArtifact;
+
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'lambda-bundle-'));
+  const [built] = (await buildLambda({ outDir })).artifacts;
+  if (!built) throw new Error('buildLambda built no artifact');
+  artifact = built;
+}, 180_000);
+
+afterAll(async () => {
+  await rm(outDir, { recursive: true, force: true });
+});
+
+/** What `npx tsx scripts/invoke.ts <event>` printed, and how it exited. */
+interface InvokeRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the invoke CLI on `eventFile` against the test build (or `artifactDir`), with `env` on top. */
+function runInvoke(
+  eventFile: string,
+  env: NodeJS.ProcessEnv = {},
+  artifactDir = artifact.dir,
+): Promise<InvokeRun> {
+  const base = { ...process.env };
+  for (const key of STORE_VARIABLES) delete base[key];
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', 'scripts/invoke.ts', eventFile, '--artifact', artifactDir], {
+      cwd: ROOT,
+      env: { ...base, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The handler's result: stdout must be exactly one JSON document, and the run must have succeeded. */
+function resultOf(run: InvokeRun): APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> } {
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout);
+}
+
+const event = (name: string) => join(ROOT, 'events', name);
+
+describe('the Lambda artifact', () => {
+  it('keeps the entry chunk within its budget, with a source map for every module', () => {
+    const parts = composition(artifact.metafile, relative(ROOT, artifact.entry).split('\\').join('/'))
+      .slice(0, 6)
+      .map(({ origin, bytes }) => `${origin} ${formatBytes(bytes)}`);
+    console.log(
+      `HTTP handler entry chunk: ${formatBytes(artifact.entryBytes)} (${artifact.entryBytes} bytes; budget ` +
+        `${formatBytes(ENTRY_BUDGET_BYTES)}, issue target 400 KiB); loaded at a memory-store cold start: ` +
+        `${formatBytes(artifact.staticBytes)}; all code ${formatBytes(artifact.codeBytes)}\n  largest: ${parts.join(', ')}`,
+    );
+    expect(artifact.entryBytes).toBeLessThanOrEqual(ENTRY_BUDGET_BYTES);
+    expect(artifact.entry).toBe(join(artifact.dir, 'index.mjs'));
+
+    const modules = artifact.files.filter((file) => file.path.endsWith('.mjs'));
+    expect(modules.length).toBeGreaterThan(1);
+    for (const file of modules) {
+      const code = readFileSync(join(artifact.dir, file.path), 'utf8');
+      const name = file.path.split('/').pop() as string;
+      expect(code.trimEnd().endsWith(`//# sourceMappingURL=${name}.map`), file.path).toBe(true);
+      const map = JSON.parse(readFileSync(join(artifact.dir, `${file.path}.map`), 'utf8'));
+      expect(map).toMatchObject({ version: 3, sources: expect.any(Array), mappings: expect.any(String) });
+    }
+    // Positions only: Node reads each loaded module's map under --enable-source-maps.
+    const entryMap = JSON.parse(readFileSync(`${artifact.entry}.map`, 'utf8'));
+    expect(
+      entryMap.sources.some((source: string) => source.endsWith('examples/aws-monitor/src/lambda.ts')),
+    ).toBe(true);
+    expect(entryMap.sourcesContent).toBeUndefined();
+  });
+
+  it('loads no AWS SDK module on the memory-store start path; a lazy chunk holds the DynamoDB client', () => {
+    const { metafile } = artifact;
+    const entryKey = relative(ROOT, artifact.entry).split('\\').join('/');
+    // Follow the entry's static imports (not dynamic ones) through the output chunks.
+    const loaded = new Set([entryKey]);
+    const pending = [entryKey];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      for (const imported of metafile.outputs[next]?.imports ?? []) {
+        if (imported.kind === 'import-statement' && !imported.external && !loaded.has(imported.path)) {
+          loaded.add(imported.path);
+          pending.push(imported.path);
+        }
+      }
+    }
+    const startPath = [...loaded].flatMap((output) => Object.keys(metafile.outputs[output]?.inputs ?? {}));
+    expect(startPath.some((input) => input.startsWith('examples/aws-monitor/src/config.ts'))).toBe(true);
+    expect(startPath.filter((input) => input.includes('node_modules/@aws-sdk/'))).toEqual([]);
+
+    const lazy = Object.keys(metafile.outputs).filter((key) => key.endsWith('.mjs') && !loaded.has(key));
+    const withDynamoDb = lazy.filter((key) =>
+      Object.keys(metafile.outputs[key]?.inputs ?? {}).some((input) =>
+        input.includes('node_modules/@aws-sdk/client-dynamodb/'),
+      ),
+    );
+    expect(withDynamoDb.length).toBeGreaterThan(0);
+  });
+
+  it('bundles every dependency but dynalite (a native, development-only package)', () => {
+    const externals = new Set(
+      Object.values(artifact.metafile.outputs).flatMap((output) =>
+        output.imports
+          .filter((imported) => imported.external && !isBuiltin(imported.path))
+          .map((i) => i.path),
+      ),
+    );
+    expect([...externals]).toEqual(['dynalite']);
+  });
+
+  it('needs no data/ folder: the Function URL sample answers 200 with the tool text of the YAML', async () => {
+    expect(existsSync(join(artifact.dir, 'data'))).toBe(false);
+    expect(existsSync(join(artifact.dir, '..', 'data'))).toBe(false);
+    // Every name in the artifact folder: the entry, its map, chunks/ (nothing read at run time).
+    expect((await readdir(artifact.dir)).sort()).toEqual(['chunks', 'index.mjs', 'index.mjs.map']);
+    // The tool titles come from data/tool_definitions.yaml.
+    const run = await runInvoke(event('function-url-tools-call.json'), {
+      MCP_REQUEST_STATE_KEY: REQUEST_STATE_KEY,
+    });
+    const result = resultOf(run);
+    expect(result.statusCode).toBe(200);
+    const tools = JSON.parse(result.body as string).result.tools as { name: string; title: string }[];
+    expect(tools.find((tool) => tool.name === 'session_info')?.title).toBe('Session information');
+  });
+});
+
+describe('npm run invoke with the sample events', () => {
+  it('initialize: 200 with a session id; logs on stderr, one JSON document on stdout', async () => {
+    const run = await runInvoke(event('apigw-v2-initialize.json'));
+    const result = resultOf(run);
+    expect(result.statusCode).toBe(200);
+    expect(result.headers['mcp-session-id']).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(JSON.parse(result.body as string).result.protocolVersion).toBe('2025-11-25');
+    expect(run.stdout.trimStart().startsWith('{')).toBe(true);
+    // Powertools' request line (stdout inside the function) and invoke's own notes went to stderr.
+    expect(run.stderr).toContain('"rpcMethod":"initialize"');
+    expect(run.stderr).toContain('MCP_REQUEST_STATE_KEY is not set');
+    expect(run.stderr).toMatch(/REPORT RequestId: [0-9a-f-]{36} Duration: /);
+  });
+
+  it('tools/call on 2026-07-28: 200, session_info answers era modern without a session', async () => {
+    const result = resultOf(
+      await runInvoke(event('apigw-v2-tools-call.json'), { MCP_REQUEST_STATE_KEY: REQUEST_STATE_KEY }),
+    );
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body as string).result.structuredContent).toMatchObject({
+      era: 'modern',
+      hasSession: false,
+      clientInfo: { name: 'invoke-sample' },
+    });
+  });
+
+  it('serves initialize and tools/call with every lazily loaded chunk deleted', async () => {
+    const copy = join(outDir, 'start-path-only');
+    await cp(artifact.dir, copy, { recursive: true });
+    for (const file of artifact.files.filter((f) => f.role === 'lazy')) await rm(join(copy, file.path));
+    const env = { MCP_REQUEST_STATE_KEY: REQUEST_STATE_KEY };
+    const [init, call] = await Promise.all([
+      runInvoke(event('apigw-v2-initialize.json'), env, copy),
+      runInvoke(event('apigw-v2-tools-call.json'), env, copy),
+    ]);
+    expect(resultOf(init).statusCode).toBe(200);
+    expect(resultOf(call).statusCode).toBe(200);
+  });
+
+  it('exits 1 with the error on stderr and nothing on stdout when the handler throws', async () => {
+    const file = join(outDir, 'sqs.json');
+    await writeFile(file, JSON.stringify({ Records: [{ eventSource: 'aws:sqs', body: 'x' }] }));
+    const run = await runInvoke(file, { MCP_REQUEST_STATE_KEY: REQUEST_STATE_KEY });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('UnsupportedEventError');
+  });
+
+  describe('against DynamoDB (dynalite)', () => {
+    let dynamo: TestDynamo;
+    beforeAll(async () => {
+      dynamo = await startTestDynamo();
+    });
+    afterAll(async () => {
+      await dynamo?.close();
+    });
+
+    it('GET on the session initialize opened: 200 text/event-stream, a priming event and retry', async () => {
+      const env = {
+        STORE: 'dynamodb',
+        DYNAMODB_ENDPOINT: dynamo.endpoint,
+        SESSION_TABLE_NAME: await dynamo.newTable(),
+        MCP_REQUEST_STATE_KEY: REQUEST_STATE_KEY,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+      };
+      const init = resultOf(await runInvoke(event('apigw-v2-initialize.json'), env));
+      expect(init.statusCode).toBe(200);
+      const sessionId = init.headers['mcp-session-id'] as string;
+      expect(sessionId).toMatch(/^[A-Za-z0-9_-]{32}$/);
+
+      const sample = JSON.parse(readFileSync(event('apigw-v2-get-sse.json'), 'utf8'));
+      expect(sample.headers['mcp-session-id']).toBe('REPLACE_WITH_SESSION_ID');
+      sample.headers['mcp-session-id'] = sessionId;
+      const file = join(outDir, 'get-sse.json');
+      await writeFile(file, JSON.stringify(sample));
+      const get = resultOf(await runInvoke(file, env));
+      expect(get.statusCode).toBe(200);
+      expect(get.headers['content-type']).toBe('text/event-stream');
+      const body = get.body as string;
+      // The poll's priming event (an id, empty data) carries the `retry:` that tells the client when to poll.
+      expect(body).toMatch(/^id: \S+\n/);
+      expect(body).toContain('\nretry: ');
+      expect(parseSse(body)).toEqual([{ id: expect.any(String), data: '', retry: expect.any(Number) }]);
+    });
+  });
+});
