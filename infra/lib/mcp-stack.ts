@@ -1,0 +1,293 @@
+// The reference server's stack: session table, Lambda function (arm64, X-Ray, own log group), Function URL,
+// optional HTTP API, and a role limited to that table, its index and the monitor's read-only APIs.
+// template.yaml at the repository root is the same stack for AWS SAM; infra/test keeps the two in step.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  Aws,
+  CfnOutput,
+  CfnParameter,
+  CfnResource,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { SessionTable } from './table.js';
+
+/** The server settings the stack passes as environment variables (see the README's Configuration table). */
+export interface ServerSettings {
+  /** `LOG_LEVEL`. */
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** `ADMIN_TOOLS`: registers `list_active_sessions`. */
+  adminTools: boolean;
+  /** `ALLOWED_ORIGINS`: browser origins allowed besides same-origin; the variable is set only when non-empty. */
+  allowedOrigins: string[];
+  /** `ENABLE_COMPRESSION`. */
+  enableCompression: boolean;
+  /** `MAX_RESPONSE_SIZE_MB`: keep it under Lambda's 6 MB buffered response limit. */
+  maxResponseSizeMb: number;
+  /** `SESSION_IDLE_SECONDS`. */
+  sessionIdleSeconds: number;
+  /** `POWERTOOLS_SERVICE_NAME`: the `service` of log lines, metrics and traces. */
+  serviceName: string;
+}
+
+const SERVER_CONFIG_FILE = new URL('../../examples/aws-monitor/data/mcp_config.json', import.meta.url);
+
+/** The defaults of {@link ServerSettings}: the server's own, from examples/aws-monitor/data/mcp_config.json. */
+export function serverDefaults(): ServerSettings {
+  const file = JSON.parse(readFileSync(SERVER_CONFIG_FILE, 'utf8')) as {
+    server: { name: string };
+    sessionIdleSeconds: number;
+    allowedOrigins: string[];
+    enableCompression: boolean;
+    maxResponseSizeMb: number;
+    logLevel: ServerSettings['logLevel'];
+    adminTools: boolean;
+  };
+  return {
+    logLevel: file.logLevel,
+    adminTools: file.adminTools,
+    allowedOrigins: file.allowedOrigins,
+    enableCompression: file.enableCompression,
+    maxResponseSizeMb: file.maxResponseSizeMb,
+    sessionIdleSeconds: file.sessionIdleSeconds,
+    serviceName: file.server.name,
+  };
+}
+
+/** Where `npm run build:lambda` puts the buffered Lambda bundle (`index.mjs`, handler `index.handler`). */
+export const DEFAULT_CODE_PATH = fileURLToPath(new URL('../../dist/lambda/http', import.meta.url));
+
+/** Options of {@link McpStack}. */
+export interface McpStackProps extends StackProps {
+  /** The folder holding the bundle (`index.mjs`); default `dist/lambda/http` (`npm run build:lambda`). */
+  codePath?: string;
+  /**
+   * Who may call the Function URL. Default NONE: anyone who knows the URL reaches the server, and MCP
+   * authorization (OAuth bearer tokens, or none for a private demo) is then the server's job. AWS_IAM: only
+   * SigV4-signed requests from principals allowed to `lambda:InvokeFunctionUrl`, which most MCP clients
+   * cannot send without a signing proxy.
+   */
+  functionUrlAuthType?: lambda.FunctionUrlAuthType;
+  /** Also put an API Gateway HTTP API (buffered) in front of the function. Default false. */
+  httpApi?: boolean;
+  /** How long the function's log group keeps events. Default one month. */
+  logRetention?: logs.RetentionDays;
+  /** A fixed table name; default generated. */
+  tableName?: string;
+  /** RETAIN (default) keeps the table when the stack is deleted; DESTROY for development stacks. */
+  tableRemovalPolicy?: RemovalPolicy;
+  /** Server settings; each defaults to examples/aws-monitor/data/mcp_config.json ({@link serverDefaults}). */
+  server?: Partial<ServerSettings>;
+}
+
+/**
+ * The DynamoDB data actions lambda-mcp's stores call (sessions, events, mailbox, tasks): GetItem, PutItem,
+ * UpdateItem and DeleteItem on single items, Query on a session's partition and on the session index,
+ * BatchGetItem and BatchWriteItem for event chunks and clean-up. Nothing else: no Scan, no table management.
+ */
+const TABLE_DATA_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:UpdateItem',
+];
+
+/** The read-only calls of the `aws_real_time_monitor` tool (examples/aws-monitor/src/monitor/services). */
+const MONITOR_READ_ACTIONS = [
+  'dynamodb:DescribeTable',
+  'dynamodb:ListTables',
+  'dynamodb:ListTagsOfResource',
+  'ec2:DescribeInstances',
+  'lambda:ListFunctions',
+  'lambda:ListTags',
+  'sqs:GetQueueAttributes',
+  'sqs:ListQueueTags',
+  'sqs:ListQueues',
+];
+
+/**
+ * The lambda-mcp reference server (examples/aws-monitor) on Lambda with its DynamoDB session table.
+ *
+ * Endpoints, both buffered today:
+ * - **Function URL** (always): the function's own HTTPS endpoint. Requests run up to the function timeout
+ *   (900 s at most), responses up to 6 MB; no custom domain (put CloudFront in front for one). It switches to
+ *   `InvokeMode: RESPONSE_STREAM` when the streaming Lambda entry lands, so GET streams can stay open.
+ * - **HTTP API** (`httpApi: true`): API Gateway in front of the same function. It gives custom domains, JWT
+ *   authorizers, throttling and access logs, but caps every request at 30 s and never streams.
+ *
+ * Deferred to the SNS ingest handler (a later change): the optional SNS topic, its subscription with a
+ * dead-letter queue, `SNS_TOPIC_ARN` and `sns:Publish` on that topic only. They will arrive as an optional
+ * prop; nothing is created for them before the handler that consumes them exists.
+ */
+export class McpStack extends Stack {
+  /** The session table. */
+  readonly table: SessionTable;
+  /** The server function. */
+  readonly fn: lambda.Function;
+  /** Its Function URL. */
+  readonly functionUrl: lambda.FunctionUrl;
+  /** The HTTP API, when `httpApi` is on. */
+  readonly httpApi?: apigwv2.HttpApi;
+
+  constructor(scope: Construct, id: string, props: McpStackProps = {}) {
+    super(scope, id, props);
+    const server = { ...serverDefaults(), ...props.server };
+
+    const memorySize = new CfnParameter(this, 'MemorySize', {
+      type: 'Number',
+      default: 1024,
+      minValue: 128,
+      maxValue: 10240,
+      description: 'Lambda memory in MB (CPU grows with it).',
+    });
+    const timeout = new CfnParameter(this, 'Timeout', {
+      type: 'Number',
+      default: 30,
+      minValue: 1,
+      maxValue: 900,
+      description: 'Lambda timeout in seconds. An HTTP API still ends requests after 30 s.',
+    });
+    // The MRTR requestState signing key every instance shares. NoEcho hides it in CloudFormation, but it
+    // is a plain environment variable of the function: whoever may read the function configuration
+    // (lambda:GetFunction, GetFunctionConfiguration) can read it. The deploy scripts generate a fresh one
+    // (openssl rand -hex 32); rotating it only fails MRTR retries that are in flight at that moment.
+    const requestStateKey = new CfnParameter(this, 'RequestStateKey', {
+      type: 'String',
+      noEcho: true,
+      minLength: 64,
+      allowedPattern: '^([0-9a-fA-F]{2}){32,}$',
+      constraintDescription: 'at least 32 random bytes as hex (64+ characters): openssl rand -hex 32',
+      description: 'MCP_REQUEST_STATE_KEY: the MRTR requestState signing key, at least 32 bytes as hex.',
+    });
+
+    this.table = new SessionTable(this, 'SessionTable', {
+      ...(props.tableName && { tableName: props.tableName }),
+      ...(props.tableRemovalPolicy && { removalPolicy: props.tableRemovalPolicy }),
+    });
+    const table = this.table.table;
+    stableId(table, 'SessionTable');
+
+    const logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    stableId(logGroup, 'McpLogGroup');
+
+    // SSE_MODE is left to the entry point: the buffered entry polls, the streaming one will stream.
+    const environment: Record<string, string> = {
+      STORE: 'dynamodb',
+      SESSION_TABLE_NAME: table.tableName,
+      MCP_REQUEST_STATE_KEY: requestStateKey.valueAsString,
+      SESSION_IDLE_SECONDS: String(server.sessionIdleSeconds),
+      ...(server.allowedOrigins.length > 0 && { ALLOWED_ORIGINS: server.allowedOrigins.join(',') }),
+      ENABLE_COMPRESSION: String(server.enableCompression),
+      MAX_RESPONSE_SIZE_MB: String(server.maxResponseSizeMb),
+      LOG_LEVEL: server.logLevel,
+      ADMIN_TOOLS: String(server.adminTools),
+      POWERTOOLS_SERVICE_NAME: server.serviceName,
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+
+    this.fn = new lambda.Function(this, 'Function', {
+      description: 'lambda-mcp reference server (aws-monitor), buffered HTTP entry',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(props.codePath ?? DEFAULT_CODE_PATH),
+      memorySize: memorySize.valueAsNumber,
+      timeout: Duration.seconds(timeout.valueAsNumber),
+      // Adds xray:PutTraceSegments and xray:PutTelemetryRecords (on *, X-Ray has no resources) to the role.
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      environment,
+    });
+    stableId(this.fn, 'McpFunction');
+    if (this.fn.role) stableId(this.fn.role, 'McpFunctionRole');
+
+    // The table and its index, with exactly the data actions the stores call.
+    this.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'SessionTable',
+        actions: TABLE_DATA_ACTIONS,
+        resources: [table.tableArn, `${table.tableArn}/index/*`],
+      }),
+    );
+    // The monitor's inventory reads. ListTables, ListFunctions, ListQueues and DescribeInstances support no
+    // resource-level permissions at all; the per-resource reads (DescribeTable, ListTagsOfResource, ListTags,
+    // GetQueueAttributes, ListQueueTags) go to whatever those listings return, in any region the tool is
+    // asked about, so they cannot be narrowed to known resources either. All are reads of metadata.
+    this.fn.addToRolePolicy(
+      new iam.PolicyStatement({ sid: 'MonitorReadOnly', actions: MONITOR_READ_ACTIONS, resources: ['*'] }),
+    );
+
+    // Buffered until the streaming entry lands; then InvokeMode.RESPONSE_STREAM. CORS stays off: lambda-mcp
+    // answers CORS itself (ALLOWED_ORIGINS), and a URL-level CORS configuration would override its headers.
+    this.functionUrl = this.fn.addFunctionUrl({
+      authType: props.functionUrlAuthType ?? lambda.FunctionUrlAuthType.NONE,
+      invokeMode: lambda.InvokeMode.BUFFERED,
+    });
+    stableId(this.functionUrl, 'McpFunctionUrl');
+    // With NONE, CDK adds the two resource-policy statements a public URL needs (InvokeFunctionUrl, and
+    // InvokeFunction restricted to calls through the URL).
+    for (const child of this.fn.node.findAll()) {
+      if (child instanceof lambda.CfnPermission) {
+        const viaUrl = child.action === 'lambda:InvokeFunctionUrl';
+        child.overrideLogicalId(viaUrl ? 'McpFunctionUrlPermission' : 'McpFunctionUrlInvokePermission');
+      }
+    }
+    new CfnOutput(this, 'FunctionUrl', {
+      value: this.functionUrl.url,
+      description: 'The MCP endpoint (Function URL; any path is served)',
+    });
+
+    if (props.httpApi) {
+      // No authorizer: as with a NONE Function URL, MCP authorization is the server's job.
+      this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+        apiName: Aws.STACK_NAME,
+        description: 'lambda-mcp reference server (buffered, 30 s per request)',
+        defaultIntegration: new HttpLambdaIntegration('Integration', this.fn),
+      });
+      stableId(this.httpApi, 'HttpApi');
+      renameAll(this.httpApi, {
+        'AWS::ApiGatewayV2::Integration': 'HttpApiIntegration',
+        'AWS::ApiGatewayV2::Route': 'HttpApiRoute',
+        'AWS::ApiGatewayV2::Stage': 'HttpApiStage',
+        'AWS::Lambda::Permission': 'HttpApiPermission',
+      });
+      new CfnOutput(this, 'HttpApiUrl', {
+        value: this.httpApi.apiEndpoint,
+        description: 'The MCP endpoint through API Gateway (HTTP API, $default stage)',
+      });
+    }
+
+    new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The session table' });
+  }
+}
+
+// Logical ids: every resource that template.yaml also declares gets the id it has there, so the two
+// templates name the same resources alike (and the tests compare them resource by resource).
+
+/** Gives a construct's CloudFormation resource the logical id template.yaml uses for the same resource. */
+function stableId(construct: Construct, logicalId: string): void {
+  (construct.node.defaultChild as CfnResource).overrideLogicalId(logicalId);
+}
+
+/** Renames the CloudFormation resources under `scope` by type (one of each type; CDK makes them internally). */
+function renameAll(scope: Construct, idsByType: Record<string, string>): void {
+  for (const child of scope.node.findAll()) {
+    const logicalId = CfnResource.isCfnResource(child) ? idsByType[child.cfnResourceType] : undefined;
+    if (logicalId && child !== scope.node.defaultChild) (child as CfnResource).overrideLogicalId(logicalId);
+  }
+}
