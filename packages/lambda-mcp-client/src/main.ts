@@ -1,0 +1,96 @@
+// The command line of lambda-mcp-client: `test` (suites that report pass, fail or skip with a reason and
+// exit non-zero on any failure), `connect` (an interactive session) and `call` (one tool call for scripts).
+// Each command's module is loaded only when that command runs.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import {
+  type CallOptions,
+  type ConnectOptions,
+  PROTOCOL_VERSIONS,
+  SUITES,
+  type TestOptions,
+} from './options.js';
+
+function positiveInteger(name: string) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1)
+      throw new InvalidArgumentError(`${name} must be a whole number above 0`);
+    return number;
+  };
+}
+
+function url(value: string): URL {
+  try {
+    const parsed = new URL(value);
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return parsed;
+  } catch {
+    // Reported below.
+  }
+  throw new InvalidArgumentError('must be an http(s) URL, e.g. http://127.0.0.1:3000/mcp');
+}
+
+const program = new Command('lambda-mcp-client')
+  .description('Test and use MCP servers over Streamable HTTP, on every protocol revision.')
+  .showHelpAfterError()
+  // Usage errors exit 2 (as for bad JSON arguments), leaving 1 for failed tests and error results.
+  .exitOverride((error) => {
+    process.exit(error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2);
+  });
+
+program
+  .command('test')
+  .description('Run test suites against a server; exits non-zero when any test fails')
+  .requiredOption('--url <url>', 'the MCP endpoint', url)
+  .addOption(new Option('--suite <suite>', 'which suite').choices([...SUITES, 'all']).default('all'))
+  .addOption(
+    new Option('--protocol-version <version>', 'which revision')
+      .choices([...PROTOCOL_VERSIONS, 'all'])
+      .default('all'),
+  )
+  .option(
+    '--concurrency <n>',
+    'concurrent streams in the streaming suite',
+    positiveInteger('--concurrency'),
+    5,
+  )
+  .option('--timeout <ms>', 'per-test timeout in milliseconds', positiveInteger('--timeout'), 15_000)
+  .option('--detailed-report', 'per-test timings, and the wire exchange of each failure', false)
+  .option('--json <file>', 'also write a machine-readable report to this file')
+  .action(async (options: TestOptions) => {
+    const { runTests } = await import('./commands/test.js');
+    process.exitCode = await runTests(options);
+  });
+
+program
+  .command('connect')
+  .description('An interactive session: tools, call, resources, read, prompts, get, events, info, help, quit')
+  .requiredOption('--url <url>', 'the MCP endpoint', url)
+  .option('--debug', 'show every HTTP exchange', false)
+  .addOption(
+    new Option('--protocol-version <version>', 'which revision')
+      .choices([...PROTOCOL_VERSIONS])
+      .default('2026-07-28'),
+  )
+  .action(async (options: ConnectOptions) => {
+    const { runConnect } = await import('./commands/connect.js');
+    process.exitCode = await runConnect(options);
+  });
+
+program
+  .command('call')
+  .description('Call one tool and print its result; exits non-zero on an error result')
+  .requiredOption('--url <url>', 'the MCP endpoint', url)
+  .addOption(
+    new Option('--protocol-version <version>', 'which revision')
+      .choices([...PROTOCOL_VERSIONS])
+      .default('2026-07-28'),
+  )
+  .option('--debug', 'show every HTTP exchange', false)
+  .argument('<tool>', 'the tool name')
+  .argument('[json]', 'the arguments as a JSON object', '{}')
+  .action(async (tool: string, json: string, options: CallOptions) => {
+    const { runCall } = await import('./commands/call.js');
+    process.exitCode = await runCall(tool, json, options);
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,270 @@
+// lambda-mcp-client `test` as a user runs it: the executable in a child process against the reference server
+// (every implemented suite passes, the report and the JSON agree, skips never count as passes) and against
+// broken fixture servers, which must fail with the broken rule named.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type LocalMcpServer, localServerOptions, serveLocal } from 'lambda-mcp/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type AwsMonitorApp, buildAwsMonitor } from '../examples/aws-monitor/src/app.js';
+import type { JsonReport } from '../packages/lambda-mcp-client/src/runner/report.js';
+import { type ClientTestServerKind, startClientTestServer } from './fixtures/client-test-servers.js';
+import { TEST_KEY } from './helpers.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'packages/lambda-mcp-client/bin/lambda-mcp-client.mjs');
+const VERSIONS = ['2026-07-28', '2025-11-25', '2025-06-18', '2025-03-26'];
+/** Keeps the AWS SDK (the reference server's tools run in this process) away from real credentials. */
+const NO_AWS = {
+  AWS_CONFIG_FILE: '/nonexistent/lambda-mcp-test/config',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/lambda-mcp-test/credentials',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
+
+const savedAws = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('AWS_')));
+let app: AwsMonitorApp;
+let reference: LocalMcpServer;
+let dir: string;
+const servers: LocalMcpServer[] = [];
+const children = new Set<ChildProcess>();
+
+beforeAll(async () => {
+  for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+  Object.assign(process.env, NO_AWS);
+  app = await buildAwsMonitor(
+    { requestStateKey: TEST_KEY, ...localServerOptions('127.0.0.1') },
+    { LOG_LEVEL: 'SILENT', ADMIN_TOOLS: 'true', ...NO_AWS },
+    () => {},
+  );
+  reference = await serveLocal(app.handler, { port: 0, host: '127.0.0.1' });
+  dir = mkdtempSync(join(tmpdir(), 'lambda-mcp-client-test-'));
+});
+
+afterEach(async () => {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  children.clear();
+  for (const server of servers.splice(0)) await server.close();
+});
+
+afterAll(async () => {
+  await reference?.close();
+  await app?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+  Object.assign(process.env, savedAws);
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `lambda-mcp-client test …args` to its exit, with pipes (so no TTY and no colors). */
+function runTest(args: string[]): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...NO_AWS };
+  delete env.NO_COLOR;
+  const child = spawn(process.execPath, [BIN, 'test', ...args], { cwd: ROOT, env, stdio: 'pipe' });
+  children.add(child);
+  child.stdin.end();
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => {
+    output.stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output.stderr += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, ...output }));
+  });
+}
+
+async function fixture(kind: ClientTestServerKind): Promise<LocalMcpServer> {
+  const server = await startClientTestServer(kind);
+  servers.push(server);
+  return server;
+}
+
+function readReport(file: string): JsonReport {
+  return JSON.parse(readFileSync(file, 'utf8')) as JsonReport;
+}
+
+/** The JSON report's totals must be the count of the tests it lists, by outcome. */
+function expectConsistent(report: JsonReport): void {
+  const count = (outcome: string) => report.tests.filter((t) => t.outcome === outcome).length;
+  expect(report.totals).toEqual({
+    pass: count('pass'),
+    fail: count('fail'),
+    skip: count('skip'),
+    total: report.tests.length,
+  });
+  for (const test of report.tests.filter((t) => t.outcome === 'skip')) expect(test.reason).toBeTruthy();
+}
+
+describe('lambda-mcp-client test against the reference server', () => {
+  it('passes the protocol suite on every revision and prints the summary table', async () => {
+    const result = await runTest(['--url', reference.url, '--suite', 'protocol']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/suite\s+pass\s+fail\s+skip\s+total\n/);
+    expect(result.stdout).toMatch(/\nprotocol\s+(\d+)\s+0\s+0\s+\1\n/);
+    expect(result.stdout).toMatch(/PASS: \d+ passed, 0 skipped of \d+, none failed/);
+    expect(result.stdout).not.toContain('\u001b['); // Not a TTY: no colors.
+    // The progress goes to stderr, a plain line per test off a TTY.
+    expect(result.stderr).toMatch(/\[1\/\d+\] pass protocol \[any\] PUT answers 405/);
+    for (const version of VERSIONS) {
+      expect(result.stderr).toContain(`pass protocol [${version}] POST with invalid JSON answers 400`);
+    }
+  });
+
+  it('--suite all runs the implemented suites; the JSON totals are the tests listed and skips are not passes', async () => {
+    const file = join(dir, 'all.json');
+    const result = await runTest([
+      '--url',
+      reference.url,
+      '--suite',
+      'all',
+      '--detailed-report',
+      '--json',
+      file,
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('streaming: not implemented yet');
+    expect(result.stdout).toMatch(/^Tests\n/);
+    expect(result.stdout).toMatch(/pass +\d+ ms {2}tools \[2026-07-28\] session_info: call with \{\}/);
+
+    const report = readReport(file);
+    expect(report.url).toBe(reference.url);
+    expect(report.suites).toEqual(['protocol', 'sessions', 'tools']);
+    expect(report.versions).toEqual(VERSIONS);
+    expect(Date.parse(report.finishedAt)).toBeGreaterThanOrEqual(Date.parse(report.startedAt));
+    expectConsistent(report);
+    expect(report.totals.fail).toBe(0);
+    expect(new Set(report.tests.map((t) => t.suite))).toEqual(new Set(['protocol', 'sessions', 'tools']));
+    expect(result.stdout).toContain(
+      `PASS: ${report.totals.pass} passed, ${report.totals.skip} skipped of ${report.totals.total}, none failed`,
+    );
+    // The tools suite listed and called every reference tool on every revision.
+    for (const version of VERSIONS) {
+      const calls = report.tests.filter(
+        (t) => t.suite === 'tools' && t.version === version && / call/.test(t.name),
+      );
+      expect(calls.map((t) => t.name.split(':')[0]).sort()).toEqual([
+        'aws_real_time_monitor',
+        'lambda_diagnostics',
+        'list_active_sessions',
+        'session_info',
+      ]);
+      expect(calls.every((t) => t.outcome === 'pass')).toBe(true);
+    }
+    // No AWS configuration here: the monitor answers an error result, which passes only with its text noted.
+    const monitor = report.tests.find((t) => t.name.startsWith('aws_real_time_monitor: call'));
+    expect(monitor?.notes?.join(' ')).toMatch(/isError: true\): No AWS (region|credentials)/);
+    // No reference tool logs without AWS access, so the logging check skips, and says why.
+    const logging = report.tests.filter((t) => t.name.startsWith('logging/setLevel is applied'));
+    expect(logging.map((t) => t.outcome)).toEqual(['skip', 'skip', 'skip']);
+    expect(logging[0]?.reason).toContain('no tool sent a notifications/message at level debug');
+  });
+
+  it('--suite streaming exits 2: the suite is not implemented yet', async () => {
+    const result = await runTest(['--url', reference.url, '--suite', 'streaming']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('the streaming suite is not implemented yet');
+    expect(result.stdout).toBe('');
+  });
+
+  it('exits 2 when no test applies (the sessions suite on 2026-07-28)', async () => {
+    const result = await runTest([
+      '--url',
+      reference.url,
+      '--suite',
+      'sessions',
+      '--protocol-version',
+      '2026-07-28',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('the sessions suite covers the 2025 revisions only');
+  });
+});
+
+describe('lambda-mcp-client test against fixture servers', () => {
+  it('runs the logging check for real where a read-only tool logs', async () => {
+    const server = await fixture('sound');
+    const file = join(dir, 'sound.json');
+    const result = await runTest([
+      '--url',
+      server.url,
+      '--suite',
+      'sessions',
+      '--protocol-version',
+      '2025-11-25',
+      '--json',
+      file,
+    ]);
+    expect(result.code).toBe(0);
+    const report = readReport(file);
+    expectConsistent(report);
+    const logging = report.tests.find((t) => t.name.startsWith('logging/setLevel is applied'));
+    expect(logging).toMatchObject({
+      outcome: 'pass',
+      notes: [expect.stringContaining('log_steps logged at info')],
+    });
+  });
+
+  it('fails the sessions suite when initialize answers without Mcp-Session-Id', async () => {
+    const server = await fixture('no-session-id');
+    const file = join(dir, 'no-session.json');
+    const result = await runTest([
+      '--url',
+      server.url,
+      '--suite',
+      'sessions',
+      '--protocol-version',
+      '2025-11-25',
+      '--json',
+      file,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('initialize must return an Mcp-Session-Id header');
+    expect(result.stdout).toMatch(/FAIL: \d+ failed/);
+    const report = readReport(file);
+    expectConsistent(report);
+    const first = report.tests.find((t) => t.name.startsWith('initialize returns an Mcp-Session-Id'));
+    expect(first?.outcome).toBe('fail');
+    expect(first?.exchanges?.[0]).toMatchObject({ method: 'POST', status: 200 });
+    expect(first?.exchanges?.[0]?.responseHeaders?.['mcp-session-id']).toBeUndefined();
+  });
+
+  it('fails the protocol suite, naming the -32700 rule and showing the exchange, when malformed JSON gets 200', async () => {
+    const server = await fixture('accepts-malformed-json');
+    const result = await runTest(['--url', server.url, '--suite', 'protocol', '--detailed-report']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      'POST with invalid JSON must answer 400 with JSON-RPC -32700 (parse error) (got 200 application/json',
+    );
+    expect(result.stdout).toMatch(/FAIL +\d+ ms {2}protocol \[2026-07-28\] POST with invalid JSON/);
+    expect(result.stdout).toMatch(/wire exchange:\n\s+→ POST http:\/\/127\.0\.0\.1:\d+\/mcp\n/);
+    expect(result.stdout).toMatch(/← 200 \(\d+ ms\)/);
+    // Only the malformed-JSON checks broke: one per revision.
+    expect(result.stdout).toMatch(/FAIL: 4 failed/);
+  });
+
+  it('fails a test that outlives --timeout', async () => {
+    const server = await fixture('hangs-on-tools-list');
+    const result = await runTest([
+      '--url',
+      server.url,
+      '--suite',
+      'tools',
+      '--protocol-version',
+      '2026-07-28',
+      '--timeout',
+      '1000',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('timed out after 1000 ms (--timeout)');
+  });
+});
