@@ -767,6 +767,7 @@ describe('the infrastructure scripts', () => {
       const text = readFileSync(path, 'utf8');
       expect(statSync(path).mode & 0o111).toBe(0o111);
       expect(text).toMatch(/^#!\/usr\/bin\/env bash\n(#.*\n)+set -euo pipefail\n/);
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash parameter expansion, not a JS template.
       expect(text).toContain('source "$(dirname "${BASH_SOURCE[0]}")/infra-common.sh"');
     }
     expect(readFileSync(join(ROOT, 'scripts/infra-common.sh'), 'utf8')).toContain('aws_check()');
