@@ -97,6 +97,18 @@ export interface BuildLambdaResult {
 }
 
 /**
+ * The esbuild `define` that embeds the reference server's data/ files in a bundle (see config.ts): the JSON
+ * text, and tool_definitions.yaml parsed here, so the bundle needs no YAML parser (about 110 KiB).
+ */
+export function embeddedDataDefine(): Record<string, string> {
+  const data = {
+    configJson: readFileSync(join(DATA_DIR, 'mcp_config.json'), 'utf8'),
+    toolDefinitions: parseYaml(readFileSync(join(DATA_DIR, 'tool_definitions.yaml'), 'utf8')),
+  };
+  return { __AWS_MONITOR_DATA__: JSON.stringify(data) };
+}
+
+/**
  * Builds the Lambda artifacts: today one, `http` (API Gateway, Function URL and ALB events), entry
  * `<outDir>/http/index.mjs`, handler `index.handler`, runtime `nodejs22.x` (the output is plain JavaScript,
  * so arm64 and x86_64 alike). The folder is emptied first so no chunk of an earlier build lingers.
@@ -113,11 +125,6 @@ export async function buildLambda({
   const dir = join(base, 'http');
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  const data = {
-    configJson: readFileSync(join(DATA_DIR, 'mcp_config.json'), 'utf8'),
-    // Parsed here, so the bundle needs no YAML parser (about 110 KiB of the entry chunk).
-    toolDefinitions: parseYaml(readFileSync(join(DATA_DIR, 'tool_definitions.yaml'), 'utf8')),
-  };
   const result = await build({
     ...lambdaBuildOptions(minify),
     entryPoints: { index: join(ROOT, HTTP_ENTRY_SOURCE) },
@@ -127,7 +134,7 @@ export async function buildLambda({
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     // examples/aws-monitor/src/config.ts uses these instead of reading data/ next to the module.
-    define: { __AWS_MONITOR_DATA__: JSON.stringify(data) },
+    define: embeddedDataDefine(),
     // The one exception to "everything inside": dynalite (STORE=dynalite, a development dependency) runs on
     // a native LevelDB binding that cannot be bundled. Left as `import('dynalite')`, it resolves from the
     // repository's node_modules when `npm run invoke` runs dist/lambda/http, and inside Lambda fails with

@@ -5,6 +5,7 @@ import { stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import { embeddedDataDefine } from '../../scripts/build-lambda.js';
 import { type Summary, summarize } from '../stats.js';
 import type { SubjectName } from '../subjects/types.js';
 import type { ChildReport, ColdRequest } from './child.js';
@@ -39,6 +40,8 @@ export async function buildBundles(dir: string, minify: boolean): Promise<Record
     target: 'node20',
     minify,
     banner: { js: REQUIRE_SHIM },
+    // The reference server's config files, embedded as in the Lambda build (no data/ folder beside the bundle).
+    define: embeddedDataDefine(),
     metafile: true,
     logLevel: 'silent',
     absWorkingDir: ROOT,
