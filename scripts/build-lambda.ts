@@ -231,6 +231,7 @@ function originOf(path: string): string {
   }
   if (path.startsWith('packages/lambda-mcp/')) return 'lambda-mcp';
   if (path.startsWith('examples/aws-monitor/')) return 'aws-monitor';
+  if (path.startsWith('bench/')) return 'bench';
   return path;
 }
 

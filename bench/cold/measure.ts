@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
-import { embeddedDataDefine } from '../../scripts/build-lambda.js';
+import { build } from 'esbuild';
+import { composition, embeddedDataDefine } from '../../scripts/build-lambda.js';
 import { type Summary, summarize } from '../stats.js';
 import type { SubjectName } from '../subjects/types.js';
 import type { ChildReport, ColdRequest } from './child.js';
@@ -60,28 +60,6 @@ export async function buildBundles(dir: string, minify: boolean): Promise<Record
 }
 
 /** Groups an output's inputs by package (or by workspace folder for the repository's own sources). */
-function composition(metafile: Metafile, output: string): { origin: string; bytes: number }[] {
-  const inputs = metafile.outputs[output]?.inputs ?? {};
-  const totals = new Map<string, number>();
-  for (const [path, { bytesInOutput }] of Object.entries(inputs)) {
-    const origin = originOf(path);
-    totals.set(origin, (totals.get(origin) ?? 0) + bytesInOutput);
-  }
-  return [...totals].map(([origin, bytes]) => ({ origin, bytes })).sort((a, b) => b.bytes - a.bytes);
-}
-
-function originOf(path: string): string {
-  const inModules = path.lastIndexOf('node_modules/');
-  if (inModules !== -1) {
-    const parts = path.slice(inModules + 'node_modules/'.length).split('/');
-    return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] ?? path);
-  }
-  if (path.startsWith('packages/lambda-mcp/')) return 'lambda-mcp';
-  if (path.startsWith('examples/aws-monitor/')) return 'aws-monitor';
-  if (path.startsWith('bench/')) return 'bench';
-  return path;
-}
-
 /** One measured cold start, in ms. The child's figures count from its own process start. */
 export interface ColdSample {
   /** Parent: `spawn()` called → answer line received. */

@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { ConnectOptions } from '../options.js';
+import { colorFor, type Styles, styles } from '../runner/style.js';
 import {
   type ElicitationAnswer,
   type ElicitationField,
@@ -37,25 +38,7 @@ const HISTORY_LIMIT = 500;
 /** Most notifications kept while nobody looks at them. */
 const EVENT_BACKLOG_LIMIT = 1000;
 
-/** ANSI styles that are identity functions when colors are off. */
-export function palette(enabled: boolean) {
-  const wrap = (open: number, close: number) => (text: string) =>
-    enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text;
-  return {
-    bold: wrap(1, 22),
-    dim: wrap(2, 22),
-    red: wrap(31, 39),
-    green: wrap(32, 39),
-    yellow: wrap(33, 39),
-    cyan: wrap(36, 39),
-  };
-}
-type Palette = ReturnType<typeof palette>;
-
-/** Colors on a terminal, unless NO_COLOR is set to something (https://no-color.org). */
-function colorsFor(stream: NodeJS.WriteStream): boolean {
-  return Boolean(stream.isTTY) && !process.env.NO_COLOR;
-}
+type Palette = Styles;
 
 /** Where history is kept: LAMBDA_MCP_CLIENT_HISTORY (empty: nowhere), else ~/.lambda_mcp_client_history. */
 function historyFile(): string | undefined {
@@ -152,8 +135,8 @@ class LineQueue {
  */
 export async function runConnect(options: ConnectOptions): Promise<number> {
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const out = palette(colorsFor(process.stdout));
-  const err = palette(colorsFor(process.stderr));
+  const out = styles(colorFor(process.stdout));
+  const err = styles(colorFor(process.stderr));
   const write = (text: string) => process.stdout.write(text);
   const warn = (text: string) => process.stderr.write(`${err.red(text)}\n`);
 

@@ -7,6 +7,7 @@ export interface Styles {
   green(text: string): string;
   red(text: string): string;
   yellow(text: string): string;
+  cyan(text: string): string;
   dim(text: string): string;
   bold(text: string): string;
 }
@@ -24,6 +25,7 @@ export function styles(enabled: boolean): Styles {
     green: wrap(32, 39),
     red: wrap(31, 39),
     yellow: wrap(33, 39),
+    cyan: wrap(36, 39),
     dim: wrap(2, 22),
     bold: wrap(1, 22),
   };
