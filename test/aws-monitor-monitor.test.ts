@@ -57,6 +57,13 @@ async function build(env: NodeJS.ProcessEnv): Promise<AwsMonitorApp> {
   return app;
 }
 
+/** The reference server with AWS credentials, a region, and DynamoDB calls going to the test's dynalite. */
+function buildOnDynalite(): Promise<AwsMonitorApp> {
+  return build(
+    useAwsEnv({ AWS_REGION: 'us-east-1', ...CREDENTIALS, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint }),
+  );
+}
+
 async function v2Client(fetchFn: FetchFn) {
   const client = new V2Client(
     { name: 'v2-monitor', version: '1.0.0' },
@@ -128,12 +135,7 @@ afterAll(async () => {
 
 describe('aws_real_time_monitor against dynalite', () => {
   it('reports tables added and removed while it runs as log and progress notifications (2025)', async () => {
-    const env = useAwsEnv({
-      AWS_REGION: 'us-east-1',
-      ...CREDENTIALS,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    });
-    const app = await build(env);
+    const app = await buildOnDynalite();
     const { client, transport, logs } = v1Client(inProcessFetch(app.handler), URL_, 'v1-monitor');
     await client.connect(transport);
     closers.push(() => client.close());
@@ -189,12 +191,7 @@ describe('aws_real_time_monitor against dynalite', () => {
   });
 
   it('lists the tables in one snapshot for a 2026-07-28 client', async () => {
-    const env = useAwsEnv({
-      AWS_REGION: 'us-east-1',
-      ...CREDENTIALS,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    });
-    const app = await build(env);
+    const app = await buildOnDynalite();
     const client = await v2Client(inProcessFetch(app.handler));
     const result = await client.callTool({
       name: TOOL,
@@ -240,12 +237,7 @@ describe('aws_real_time_monitor against dynalite', () => {
   });
 
   it('stops polling when the client cancels the call (2025 notifications/cancelled)', async () => {
-    const env = useAwsEnv({
-      AWS_REGION: 'us-east-1',
-      ...CREDENTIALS,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    });
-    const app = await build(env);
+    const app = await buildOnDynalite();
     // The clients are created on first use, so a hook set now sees them: count the ListTables calls sent.
     let listCalls = 0;
     setClientInstrumentation((client) => {
@@ -278,12 +270,7 @@ describe('aws_real_time_monitor against dynalite', () => {
   });
 
   it('refuses an interval outside 1000-60000 ms', async () => {
-    const env = useAwsEnv({
-      AWS_REGION: 'us-east-1',
-      ...CREDENTIALS,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    });
-    const app = await build(env);
+    const app = await buildOnDynalite();
     const client = await v2Client(inProcessFetch(app.handler));
     const result = await client.callTool({
       name: TOOL,
