@@ -2,7 +2,7 @@
 // through: throttling and timeouts are retried by the SDK's own backoff inside a bounded time (few attempts,
 // short socket timeouts); what still fails becomes a StoreUnavailableError (503) with the SDK error as cause.
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StoreConflictError, StoreUnavailableError } from '../errors.js';
 import { TABLE } from './table.js';
 
@@ -100,4 +100,65 @@ export async function getItem(
     db.send(new GetCommand({ TableName: options.tableName, Key: options.key, ConsistentRead: true })),
   );
   return Item;
+}
+
+/** What {@link versionedUpdate} did: wrote (the new item), or refused (the stored item when DynamoDB sent it). */
+export type VersionedUpdateResult =
+  | { written: true; item: Record<string, unknown> | undefined }
+  | { written: false; stored: Record<string, unknown> | undefined };
+
+/**
+ * Sets `fields` and bumps `version` on an item (a session, a task) only while it is live and still at
+ * `expectedVersion`, plus any `extraCondition`. A refusal carries the stored item when DynamoDB returned it
+ * (`ReturnValuesOnConditionCheckFailure: ALL_OLD`); emulators such as dynalite return none.
+ */
+export async function versionedUpdate(
+  db: DynamoDBDocumentClient,
+  options: {
+    tableName: string;
+    key: Record<string, unknown>;
+    what: string;
+    expectedVersion: number;
+    now: number;
+    fields: Record<string, unknown>;
+    extraCondition?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+  },
+): Promise<VersionedUpdateResult> {
+  const names: Record<string, string> = { '#version': 'version', '#expiresAt': 'expiresAt' };
+  const values: Record<string, unknown> = {
+    ':expected': options.expectedVersion,
+    ':next': options.expectedVersion + 1,
+    ':now': options.now,
+  };
+  const sets = ['#version = :next'];
+  for (const [name, value] of Object.entries(options.fields)) {
+    names[`#${name}`] = name;
+    values[`:${name}`] = value;
+    sets.push(`#${name} = :${name}`);
+  }
+  const extra = options.extraCondition;
+  if (extra) {
+    Object.assign(names, extra.names);
+    Object.assign(values, extra.values);
+  }
+  try {
+    const { Attributes } = await storeCall(options.what, () =>
+      db.send(
+        new UpdateCommand({
+          TableName: options.tableName,
+          Key: options.key,
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: `#version = :expected AND #expiresAt > :now${extra ? ` AND ${extra.expression}` : ''}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+    );
+    return { written: true, item: Attributes };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return { written: false, stored: error.Item as Record<string, unknown> | undefined };
+  }
 }

@@ -2,12 +2,7 @@
 // put; update is a versioned conditional update that returns the stored record on a lost race
 // (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), so the caller retries without a second read. Reads are
 // strongly consistent (a session created on one instance is visible on the next) and skip expired items.
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidCursorError, StoreConflictError } from '../errors.js';
 import {
   decodeCursor,
@@ -23,9 +18,9 @@ import {
   type DynamoClientInput,
   documentClient,
   getItem,
-  isConditionFailure,
   putIfAbsent,
   storeCall,
+  versionedUpdate,
 } from './client.js';
 import { isExpired, keys, sessionIndexKeys, sessionShardKey, TABLE, ttlOf } from './table.js';
 
@@ -68,50 +63,29 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async update(id: string, expectedVersion: number, patch: SessionPatch): Promise<SessionRecord | undefined> {
-    const names: Record<string, string> = { '#version': 'version', '#expiresAt': 'expiresAt' };
-    const values: Record<string, unknown> = {
-      ':expected': expectedVersion,
-      ':next': expectedVersion + 1,
-      ':now': this.#now(),
-    };
-    const sets = ['#version = :next'];
-    const assign = (name: string, value: unknown) => {
-      names[`#${name}`] = name;
-      values[`:${name}`] = value;
-      sets.push(`#${name} = :${name}`);
-    };
-    for (const [name, value] of Object.entries(patch)) if (value !== undefined) assign(name, value);
-    if (patch.expiresAt !== undefined) assign(TABLE.ttlAttribute, ttlOf(patch.expiresAt));
+    const fields: Item = {};
+    for (const [name, value] of Object.entries(patch)) if (value !== undefined) fields[name] = value;
+    if (patch.expiresAt !== undefined) fields[TABLE.ttlAttribute] = ttlOf(patch.expiresAt);
     if (patch.lastActiveAt !== undefined) {
-      const ix = sessionIndexKeys(id, patch.lastActiveAt);
-      assign(TABLE.sessionIndex.sortKey, ix[TABLE.sessionIndex.sortKey]);
+      const sortKey = TABLE.sessionIndex.sortKey;
+      fields[sortKey] = sessionIndexKeys(id, patch.lastActiveAt)[sortKey];
     }
-    try {
-      const { Attributes } = await storeCall('session update', () =>
-        this.#db.send(
-          new UpdateCommand({
-            TableName: this.#table,
-            Key: keys.session(id),
-            UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: '#version = :expected AND #expiresAt > :now',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-            ReturnValues: 'ALL_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-      );
-      return this.#live(Attributes);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      // DynamoDB returns the stored item with the failure; emulators that do not get one extra read.
-      const current = error.Item ? this.#live(error.Item as Item) : await this.get(id);
-      if (!current) return undefined;
-      throw new StoreConflictError(
-        `Session ${id} is at version ${current.version}, not ${expectedVersion}`,
-        current,
-      );
-    }
+    const outcome = await versionedUpdate(this.#db, {
+      tableName: this.#table,
+      key: keys.session(id),
+      what: 'session update',
+      expectedVersion,
+      now: this.#now(),
+      fields,
+    });
+    if (outcome.written) return this.#live(outcome.item);
+    // The winner's record came with the failure on DynamoDB; emulators that send none cost one read.
+    const current = outcome.stored ? this.#live(outcome.stored) : await this.get(id);
+    if (!current) return undefined;
+    throw new StoreConflictError(
+      `Session ${id} is at version ${current.version}, not ${expectedVersion}`,
+      current,
+    );
   }
 
   async delete(id: string): Promise<boolean> {

@@ -2,7 +2,7 @@
 // JSON text. Create is a conditional put; update is one conditional write that checks the version, expiry
 // and the lifecycle (only a non-terminal task is written) and returns the stored item on failure (ALL_OLD,
 // or one read when the backend returns none). Reads are strongly consistent and skip expired items.
-import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StoreConflictError, StoreItemTooLargeError } from '../errors.js';
 import {
   assertTaskTransition,
@@ -16,9 +16,9 @@ import {
   type DynamoClientInput,
   documentClient,
   getItem,
-  isConditionFailure,
   putIfAbsent,
   storeCall,
+  versionedUpdate,
 } from './client.js';
 import { isExpired, keys, TABLE, ttlOf } from './table.js';
 
@@ -73,54 +73,34 @@ export class DynamoTaskStore implements TaskStore {
     if (from.length === 0) return this.#refuse(id, expectedVersion, patch, undefined);
 
     const now = this.#now();
-    const names: Record<string, string> = {
-      '#version': 'version',
-      '#expiresAt': 'expiresAt',
-      '#status': 'status',
-    };
-    const values: Record<string, unknown> = {
-      ':expected': expectedVersion,
-      ':next': expectedVersion + 1,
-      ':now': now,
-    };
-    const sets = ['#version = :next'];
-    const assign = (name: string, value: unknown) => {
-      names[`#${name}`] = name;
-      values[`:${name}`] = value;
-      sets.push(`#${name} = :${name}`);
-    };
-    if (patch.status !== undefined) assign('status', patch.status);
-    if (patch.statusMessage !== undefined) assign('statusMessage', patch.statusMessage);
-    if (result !== undefined) assign('result', result);
-    assign('updatedAt', patch.updatedAt ?? now);
+    const fields: Item = {};
+    if (patch.status !== undefined) fields.status = patch.status;
+    if (patch.statusMessage !== undefined) fields.statusMessage = patch.statusMessage;
+    if (result !== undefined) fields.result = result;
+    fields.updatedAt = patch.updatedAt ?? now;
     if (patch.expiresAt !== undefined) {
-      assign('expiresAt', patch.expiresAt);
-      assign(TABLE.ttlAttribute, ttlOf(patch.expiresAt));
+      fields.expiresAt = patch.expiresAt;
+      fields[TABLE.ttlAttribute] = ttlOf(patch.expiresAt);
     }
-    const allowed = from.map((status, i) => {
-      values[`:from${i}`] = status;
-      return `:from${i}`;
+    const allowed: Item = {};
+    from.forEach((status, i) => {
+      allowed[`:from${i}`] = status;
     });
-    try {
-      const { Attributes } = await storeCall('task update', () =>
-        this.#db.send(
-          new UpdateCommand({
-            TableName: this.#table,
-            Key: keys.task(id),
-            UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: `#version = :expected AND #expiresAt > :now AND #status IN (${allowed.join(', ')})`,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-            ReturnValues: 'ALL_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-      );
-      return this.#live(Attributes);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return this.#refuse(id, expectedVersion, patch, error.Item as Item | undefined);
-    }
+    const outcome = await versionedUpdate(this.#db, {
+      tableName: this.#table,
+      key: keys.task(id),
+      what: 'task update',
+      expectedVersion,
+      now,
+      fields,
+      extraCondition: {
+        expression: `#status IN (${Object.keys(allowed).join(', ')})`,
+        names: { '#status': 'status' },
+        values: allowed,
+      },
+    });
+    if (outcome.written) return this.#live(outcome.item);
+    return this.#refuse(id, expectedVersion, patch, outcome.stored);
   }
 
   async delete(id: string): Promise<boolean> {
