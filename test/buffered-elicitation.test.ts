@@ -98,7 +98,7 @@ describe('elicitation on buffered Lambda', () => {
       if (!elicitation) await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(elicitation).toMatchObject({ method: 'elicitation/create', params: { message: 'Your name?' } });
-    expect(lastEventId).toMatch(/^get\.\d+$/);
+    expect(lastEventId).toMatch(/^get\.\d+~\d{15}#.+$/);
 
     // The answer is POSTed to B; A's call, still waiting, takes it from the table and finishes.
     const answered = await invoke(b, 'POST', session, {

@@ -62,7 +62,7 @@ describe('aws-monitor Lambda handler', () => {
     )) as APIGatewayProxyStructuredResultV2;
     expect(get.statusCode).toBe(200);
     expect((get.headers as Record<string, string>)['content-type']).toBe('text/event-stream');
-    expect(parseSse(get.body as string)).toEqual([{ id: 'get.0', data: '', retry: 1000 }]);
+    expect(parseSse(get.body as string)).toEqual([{ id: 'get.0~m000000000000', data: '', retry: 1000 }]);
   });
 
   it('serves 2026-07-28 over a REST API event with no session', async () => {

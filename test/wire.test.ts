@@ -229,7 +229,8 @@ describe('2025 era', () => {
     );
     expect(first.headers.get('content-type')).toBe('text/event-stream');
     const [priming] = parseSse(await first.text());
-    expect(priming).toEqual({ id: 'get.0', data: '', retry: 1500 });
+    // The id holds the session log position and the event log cursor (`~…`), so a resume restores both.
+    expect(priming).toEqual({ id: 'get.0~m000000000000', data: '', retry: 1500 });
 
     for (const text of ['one', 'two']) {
       const r = await post(handler, call(5, 'announce', { text }), headers);
@@ -241,8 +242,8 @@ describe('2025 era', () => {
     const events = parseSse(await replay.text());
     expect(events[0]).toMatchObject({ data: '', retry: 1500 });
     expect(events.slice(1).map((e) => [e.id, JSON.parse(e.data).params.data])).toEqual([
-      ['get.1', 'one'],
-      ['get.2', 'two'],
+      ['get.1~m000000000000', 'one'],
+      ['get.2~m000000000000', 'two'],
     ]);
     const nothingNew = await handler.fetch(
       new Request(URL_, { headers: { accept: 'text/event-stream', 'last-event-id': 'get.2', ...headers } }),
@@ -264,7 +265,7 @@ describe('2025 era', () => {
     for (const reader of readers) {
       const { value } = await reader.read();
       const [event] = parseSse(new TextDecoder().decode(value));
-      expect(event?.id).toBe('get.1');
+      expect(event?.id).toBe('get.1~m000000000000');
       expect(JSON.parse(event?.data ?? '{}').params.data).toBe('fan-out');
     }
     abort.abort();

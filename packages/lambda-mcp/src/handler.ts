@@ -14,10 +14,16 @@ import {
   type ServerEventBus,
   type ServerNotifier,
 } from '@modelcontextprotocol/server';
+import type { SNSEvent } from 'aws-lambda';
 import type { FetchExtras } from './adapters/fetch-handler.js';
 import type { LambdaMcpServerFactory } from './context.js';
 import { HttpError, LambdaMcpError, StoreUnavailableError } from './errors.js';
+import { EventFeed, type PublishResult } from './events/feed.js';
+import { type GlobalEventLog, MemoryGlobalEventLog } from './events/global-log.js';
+import type { EventInput } from './events/model.js';
+import { FeedServerEventBus } from './events/server-event-bus.js';
 import { SessionEventHub } from './events/session-hub.js';
+import { ingestSns, type SnsIngestResult } from './events/sns.js';
 import { compressResponse } from './http/compression.js';
 import { checkEdge, readPostBody, withCors } from './http/edge.js';
 import { limitResponseSize } from './http/response-limit.js';
@@ -37,7 +43,32 @@ export interface LambdaMcpOptions {
   mailbox?: ResponseMailbox;
   /** Live fan-out of stored events to this process's open streams. Default: a new hub. */
   hub?: SessionEventHub;
-  /** The 2026-07-28 `subscriptions/listen` event bus. Default: the SDK's in-process bus. */
+  /**
+   * The durable log of published events (global and session-targeted). Default: in this process's memory.
+   * Give every instance the DynamoDB log (`lambda-mcp/dynamodb`) so events reach them all.
+   */
+  eventLog?: GlobalEventLog;
+  /** How often an instance with open streams reads a shared event log, in ms. Default 1000. */
+  pollIntervalMs?: number;
+  /** Largest published event, in bytes of JSON. Default 64 KiB. */
+  maxEventBytes?: number;
+  /** Events a live GET stream may fall behind before it is cut off and must resume. Default 1024. */
+  streamCapacity?: number;
+  /**
+   * Announce `session.created`/`session.ended` (global) and `tool.started`/`tool.completed` (to the calling
+   * session) on this instance's live streams. Instance-local and not logged, so they cost no store call.
+   * Default `false`.
+   */
+  internalEvents?: boolean;
+  /**
+   * With `sse: 'poll'`, how long a 2026-07-28 `subscriptions/listen` stream is held open before it ends, in
+   * ms (buffered Lambda returns the body only then). Default 25000, under API Gateway's 29 s.
+   */
+  listenWindowMs?: number;
+  /**
+   * The 2026-07-28 `subscriptions/listen` event bus. Default: one over the event log, so a change published
+   * on any instance reaches listen streams on every instance.
+   */
   bus?: ServerEventBus;
   /**
    * How SSE streams behave: `live` keeps GET streams open (local server, Lambda response streaming);
@@ -128,7 +159,18 @@ export interface LambdaMcpHandler {
   bus: ServerEventBus;
   /** The MRTR `requestState` codec the factory receives, for use outside a request. */
   requestState: RequestStateCodec;
-  /** Aborts in-flight 2026-07-28 exchanges. */
+  /** Publishes an event to every open stream on every instance that shares the event log. */
+  publishGlobalEvent: (input: EventInput) => Promise<PublishResult>;
+  /** Publishes an event to the GET streams of one 2025-era session, on whichever instance they are open. */
+  publishSessionEvent: (sessionId: string, input: EventInput) => Promise<PublishResult>;
+  /**
+   * Publishes the records of a Lambda SNS event, once each (by `MessageId`); malformed records are skipped
+   * and reported. Rejects only when the event log cannot be written, so the delivery is retried.
+   */
+  ingestSns: (event: SNSEvent) => Promise<SnsIngestResult>;
+  /** The instance's event feed: its broadcast bus and log (diagnostics, tests, benchmarks). */
+  feed: EventFeed;
+  /** Aborts in-flight 2026-07-28 exchanges and stops the event poller. */
   close: () => Promise<void>;
 }
 
@@ -170,11 +212,20 @@ export function createLambdaMcp(
     const extras = invocation.getStore();
     return factory(extras?.lambdaContext ? { ...ctx, lambdaContext: extras.lambdaContext } : ctx);
   };
+  const feed = new EventFeed({
+    log: options.eventLog ?? new MemoryGlobalEventLog(options.now ? { now: options.now } : {}),
+    ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
+    ...(options.maxEventBytes !== undefined && { maxEventBytes: options.maxEventBytes }),
+    onerror,
+    ...(options.now && { now: options.now }),
+  });
+  const sse = options.sse ?? 'live';
+  const listenWindowMs = sse === 'poll' ? (options.listenWindowMs ?? 25_000) : 0;
   const modern: McpHttpHandler = createMcpHandler((ctx) => withInvocation({ ...ctx, requestState }), {
     legacy: 'reject',
     onerror,
     maxRequestBodySize: maxBodyBytes,
-    ...(options.bus && { bus: options.bus }),
+    bus: options.bus ?? new FeedServerEventBus(feed, onerror),
     ...(options.responseMode && { responseMode: options.responseMode }),
     ...(options.keepAliveMs !== undefined && { keepAliveMs: options.keepAliveMs }),
   });
@@ -185,16 +236,20 @@ export function createLambdaMcp(
     events: options.eventStore ?? new MemoryEventStore(),
     mailbox: options.mailbox ?? new MemoryResponseMailbox(),
     hub: options.hub ?? new SessionEventHub(),
-    sse: options.sse ?? 'live',
+    sse,
     retryMs: options.retryMs ?? 1000,
     keepAliveMs: options.keepAliveMs ?? 15_000,
     maxStreamMs: options.maxStreamMs ?? 0,
     sessionIdleMs: (options.sessionIdleSeconds ?? 3600) * 1000,
+    feed,
+    streamCapacity: options.streamCapacity ?? 1024,
+    internalEvents: options.internalEvents ?? false,
     onerror,
     now: options.now ?? Date.now,
   });
 
-  const route = async (request: Request, seen: Seen, authInfo?: AuthInfo): Promise<Response> => {
+  const route = async (incoming: Request, seen: Seen, authInfo?: AuthInfo): Promise<Response> => {
+    let request = incoming;
     const early = checkEdge(request, edge);
     if (early) return early;
     let body: PostBody | undefined;
@@ -203,6 +258,7 @@ export function createLambdaMcp(
     const isLegacy = body?.kind === 'invalid' || (await isLegacyRequest(request, body?.value));
     seen.era = isLegacy ? 'legacy' : 'modern';
     if (isLegacy) return legacy.handle(request, body, authInfo);
+    if (listenWindowMs > 0 && isListen(request, body)) request = holdFor(request, listenWindowMs);
     return modern.fetch(request, {
       ...(body?.kind === 'json' && { parsedBody: body.value }),
       ...(authInfo && { authInfo }),
@@ -245,8 +301,35 @@ export function createLambdaMcp(
     notify: modern.notify,
     bus: modern.bus,
     requestState,
-    close: modern.close,
+    publishGlobalEvent: (input) => feed.publish(input, { kind: 'global' }),
+    publishSessionEvent: (sessionId, input) => feed.publish(input, { kind: 'session', sessionId }),
+    ingestSns: (event) => ingestSns(event, feed, onerror),
+    feed,
+    close: async () => {
+      feed.close();
+      await modern.close();
+    },
   };
+}
+
+/** Whether a 2026-07-28 POST opens a `subscriptions/listen` stream. */
+function isListen(request: Request, body: PostBody | undefined): boolean {
+  if (request.method !== 'POST') return false;
+  const value = body?.kind === 'json' ? (body.value as { method?: unknown }) : undefined;
+  return value?.method === 'subscriptions/listen';
+}
+
+/**
+ * The same request with a signal that also aborts after `ms`: the SDK ends a listen stream when its request
+ * aborts, which is how a buffered Lambda gets its (whole) body back within the gateway's timeout. The body
+ * was read already and goes to the SDK parsed, so the copy carries none.
+ */
+function holdFor(request: Request, ms: number): Request {
+  return new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    signal: AbortSignal.any([request.signal, AbortSignal.timeout(ms)]),
+  });
 }
 
 /** What routing learned of a request, for {@link RequestRecord}. */

@@ -14,7 +14,29 @@ export {
   StoreUnavailableError,
   TaskStateError,
 } from './errors.js';
+export { BroadcastBus, type BroadcastStats, type BusSubscriber } from './events/broadcast.js';
+export { EventFeed, type EventFeedOptions, type PublishResult } from './events/feed.js';
+export {
+  type GlobalEventLog,
+  type LoggedEvent,
+  type LogPage,
+  MemoryGlobalEventLog,
+  type MemoryGlobalEventLogOptions,
+} from './events/global-log.js';
+export {
+  type BusEvent,
+  CHANGE_EVENT_TYPES,
+  DEFAULT_MAX_EVENT_BYTES,
+  EVENT_LOGGER,
+  type EventInput,
+  type EventScope,
+  eventNotification,
+  InvalidEventError,
+  type McpEvent,
+} from './events/model.js';
+export { FeedServerEventBus } from './events/server-event-bus.js';
 export { SessionEventHub } from './events/session-hub.js';
+export { ingestSns, isSnsEvent, SNS_DEFAULT_TYPE, type SnsIngestResult } from './events/sns.js';
 export {
   createLambdaMcp,
   type LambdaMcpHandler,

@@ -1,8 +1,10 @@
 // `lambda-mcp/dynamodb`: the DynamoDB implementations of the store seams and the one table definition.
 // A separate entry point, so applications on the in-memory stores never load the AWS SDK.
+import type { GlobalEventLog } from '../events/global-log.js';
 import type { EventStore, ResponseMailbox, SessionStore } from '../stores/types.js';
 import { createDynamoClient, type DynamoClientInput } from './client.js';
 import { DynamoEventStore } from './events.js';
+import { DynamoGlobalEventLog } from './global-log.js';
 import { DynamoResponseMailbox } from './mailbox.js';
 import { DynamoSessionStore } from './sessions.js';
 
@@ -10,10 +12,12 @@ export { createDynamoClient, type DynamoClientInput, type DynamoClientOptions } 
 export { type DynaliteOptions, type RunningDynalite, startDynalite } from './dynalite.js';
 export { ensureLocalTable, isLocalEndpoint } from './ensure-table.js';
 export { DynamoEventStore, type DynamoEventStoreOptions } from './events.js';
+export { DynamoGlobalEventLog, type DynamoGlobalEventLogOptions } from './global-log.js';
 export { DynamoResponseMailbox, type DynamoResponseMailboxOptions } from './mailbox.js';
 export { DynamoSessionStore, type DynamoSessionStoreOptions } from './sessions.js';
 export {
   createTableInput,
+  GLOBAL_BUCKET_MS,
   isExpired,
   keys,
   sessionIndexKeys,
@@ -30,6 +34,8 @@ export interface DynamoStoresOptions {
   client?: DynamoClientInput;
   /** The handler's session idle time, so events live as long as the session that can resume them. */
   sessionIdleSeconds?: number;
+  /** How long published events stay in the global log, in seconds. Default 3600. */
+  eventRetentionSeconds?: number;
   now?: () => number;
 }
 
@@ -38,6 +44,7 @@ export interface DynamoStores {
   sessionStore: SessionStore;
   eventStore: EventStore;
   mailbox: ResponseMailbox;
+  eventLog: GlobalEventLog;
 }
 
 /**
@@ -55,5 +62,9 @@ export function createDynamoStores(options: DynamoStoresOptions): DynamoStores {
     sessionStore: new DynamoSessionStore(shared),
     eventStore: new DynamoEventStore({ ...shared, retentionMs }),
     mailbox: new DynamoResponseMailbox(shared),
+    eventLog: new DynamoGlobalEventLog({
+      ...shared,
+      retentionMs: (options.eventRetentionSeconds ?? 3600) * 1000,
+    }),
   };
 }

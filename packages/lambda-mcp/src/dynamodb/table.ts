@@ -45,7 +45,18 @@ export const keys = {
     sk: `ANSWER#${requestId}`,
   }),
   task: (id: string) => ({ pk: `TASK#${id}`, sk: 'META' }),
+  /** A global log event: its minute's bucket, then `<epoch ms>#<event id>` (the log cursor). */
+  globalEvent: (epochMs: number, id: string) => ({
+    pk: `GLOBAL#${Math.floor(epochMs / GLOBAL_BUCKET_MS)}`,
+    sk: `${String(epochMs).padStart(15, '0')}#${id}`,
+  }),
+  globalBucket: (minute: number) => `GLOBAL#${minute}`,
+  /** The claim of a deduplicated global event's id, naming the event's key. */
+  globalEventId: (id: string) => ({ pk: `GLOBALID#${id}`, sk: 'META' }),
 };
+
+/** Width of a global log bucket: one partition per minute of events. */
+export const GLOBAL_BUCKET_MS = 60_000;
 
 /** Sort-key prefix of session events. */
 export const EVENT_PREFIX = 'EVENT#';

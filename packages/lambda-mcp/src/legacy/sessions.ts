@@ -20,6 +20,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { LambdaMcpServerFactory } from '../context.js';
 import { HttpError, StoreConflictError, StoreUnavailableError } from '../errors.js';
+import type { EventFeed } from '../events/feed.js';
 import type { SessionEventHub } from '../events/session-hub.js';
 import { RpcCode } from '../http/responses.js';
 import type {
@@ -77,6 +78,12 @@ export interface LegacySessionsOptions {
   /** Longest a live GET stream stays open before a clean close the client resumes from; 0 = no limit. */
   maxStreamMs: number;
   sessionIdleMs: number;
+  /** Published events for the standalone streams; absent: they carry the session log only. */
+  feed?: EventFeed;
+  /** Events a live GET stream may fall behind before it is cut off (it resumes with `Last-Event-ID`). */
+  streamCapacity: number;
+  /** Announce session and tool activity on this instance's streams (instance-local, not logged). */
+  internalEvents: boolean;
   onerror: (error: Error) => void;
   now: () => number;
 }
@@ -183,6 +190,7 @@ export class LegacySessions {
         };
         if (authInfo?.clientId) record.principal = authInfo.clientId;
         await this.#o.sessions.create(record);
+        this.#internal('session.created', { protocolVersion: record.protocolVersion });
       },
     });
   }
@@ -195,6 +203,12 @@ export class LegacySessions {
     extra: ExchangeRun['extra'],
   ): Promise<Response> {
     let current = session;
+    const started = new Map<JSONRPCRequest['id'], number>();
+    for (const r of requests) {
+      if (r.method !== 'tools/call') continue;
+      started.set(r.id, this.#o.now());
+      this.#internal('tool.started', { tool: r.params?.name }, session.id);
+    }
     return this.#exchange({
       sessionId: session.id,
       session,
@@ -203,6 +217,12 @@ export class LegacySessions {
       batch,
       extra,
       onResponse: async (req, res) => {
+        const since = started.get(req.id);
+        if (since !== undefined) {
+          const isError = !('result' in res) || res.result.isError === true;
+          const data = { tool: req.params?.name, durationMs: this.#o.now() - since, isError };
+          this.#internal('tool.completed', data, session.id);
+        }
         if (!('result' in res)) return;
         if (!sessionPatchFor(req, current)) return;
         current = (await this.#mutate(current, (fresh) => sessionPatchFor(req, fresh) ?? {})) ?? current;
@@ -324,6 +344,8 @@ export class LegacySessions {
       keepAliveMs: this.#o.keepAliveMs,
       maxStreamMs: this.#o.maxStreamMs,
       signal: request.signal,
+      capacity: this.#o.streamCapacity,
+      ...(this.#o.feed && { feed: this.#o.feed }),
     });
   }
 
@@ -331,6 +353,7 @@ export class LegacySessions {
     const session = await this.#load(request, authInfo);
     await this.#o.sessions.delete(session.id);
     this.#o.hub.end(session.id);
+    this.#internal('session.ended', { protocolVersion: session.protocolVersion });
     await this.#o.events.deleteSession(session.id).catch(this.#o.onerror);
     return new Response(null, { status: 200 });
   }
@@ -355,6 +378,15 @@ export class LegacySessions {
       throw new HttpError(404, RpcCode.SessionNotFound, 'Session not found');
     }
     return session;
+  }
+
+  /** An instance-local internal event (global, or for one session's streams), when they are enabled. */
+  #internal(type: string, data: Record<string, unknown>, sessionId?: string) {
+    if (!this.#o.internalEvents || !this.#o.feed) return;
+    this.#o.feed.publishLocal(
+      { type, source: 'lambda-mcp', data },
+      sessionId ? { kind: 'session', sessionId } : { kind: 'global' },
+    );
   }
 
   async #append(sessionId: string, streamId: string, message: JSONRPCMessage) {

@@ -1,0 +1,173 @@
+// The global event log on the single table. Events live in time-bucketed partitions (`GLOBAL#<minute>`,
+// sort key `<epoch ms>#<event id>`), so each minute's events form one small partition and a reader queries
+// the one or two buckets its cursor spans. Readers stop `settleMs` behind the clock: an append takes far
+// less than that to become visible, so no event ever lands behind a reader's cursor. Events expire by TTL
+// after the retention. Deduplicated appends (SNS deliveries) first claim `GLOBALID#<id>`, which names the
+// event's key; a redelivery finds the claim and the event and stores nothing.
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { GlobalEventLog, LoggedEvent, LogPage } from '../events/global-log.js';
+import type { McpEvent } from '../events/model.js';
+import { type DynamoClientInput, documentClient, isConditionFailure, storeCall } from './client.js';
+import { GLOBAL_BUCKET_MS, isExpired, keys, TABLE, ttlOf } from './table.js';
+
+/** Options of {@link DynamoGlobalEventLog}. */
+export interface DynamoGlobalEventLogOptions {
+  client: DynamoClientInput;
+  tableName: string;
+  /** How long events stay readable, in ms. Default 1 hour. */
+  retentionMs?: number;
+  /** How far behind the clock readers stay, in ms. Default 500. */
+  settleMs?: number;
+  /** Largest page one read returns. Default 500. */
+  pageSize?: number;
+  now?: () => number;
+}
+
+const CURSOR = /^\d{15}#[A-Za-z0-9._\-:~]{1,128}$/;
+/** Sorts after every event id of the same millisecond (ids use A-Z a-z 0-9 . _ - :). */
+const AFTER_ALL_IDS = '~';
+
+type Item = Record<string, unknown>;
+
+/** See the module comment. */
+export class DynamoGlobalEventLog implements GlobalEventLog {
+  readonly shared = true;
+  readonly settleMs: number;
+  readonly #db: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #retentionMs: number;
+  readonly #pageSize: number;
+  readonly #now: () => number;
+
+  constructor(options: DynamoGlobalEventLogOptions) {
+    this.#db = documentClient(options.client);
+    this.#table = options.tableName;
+    this.#retentionMs = options.retentionMs ?? 3_600_000;
+    this.settleMs = options.settleMs ?? 500;
+    this.#pageSize = options.pageSize ?? 500;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async append(event: McpEvent, options: { dedupe?: boolean } = {}) {
+    const now = this.#now();
+    const key = keys.globalEvent(now, event.id);
+    const ttl = ttlOf(now + this.#retentionMs);
+    if (options.dedupe) {
+      const claimed = await this.#claim(event.id, key, ttl);
+      if (!claimed) return { stored: false };
+    }
+    await storeCall('global event append', () =>
+      this.#db.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: { ...key, event: JSON.stringify(event), [TABLE.ttlAttribute]: ttl },
+        }),
+      ),
+    );
+    return { stored: true, cursor: key.sk };
+  }
+
+  async read(cursor: string): Promise<LogPage> {
+    const now = this.#now();
+    const horizon = now - this.settleMs;
+    const oldest = now - this.#retentionMs;
+    const from =
+      this.isCursor(cursor) && Number(cursor.slice(0, 15)) >= oldest
+        ? cursor
+        : cursorAt(oldest - 1, AFTER_ALL_IDS);
+    const to = cursorAt(horizon, AFTER_ALL_IDS);
+    if (from >= to) return { events: [], cursor: from, more: false };
+    const events: LoggedEvent[] = [];
+    for (let bucket = bucketOf(Number(from.slice(0, 15))); bucket <= bucketOf(horizon); bucket++) {
+      let start: Item | undefined;
+      do {
+        const page = await storeCall('global event read', () =>
+          this.#db.send(
+            new QueryCommand({
+              TableName: this.#table,
+              KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+              ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+              ExpressionAttributeValues: { ':pk': keys.globalBucket(bucket), ':from': from, ':to': to },
+              ConsistentRead: true,
+              Limit: this.#pageSize - events.length,
+              ExclusiveStartKey: start,
+            }),
+          ),
+        );
+        for (const item of page.Items ?? []) {
+          const sk = item[TABLE.sortKey] as string;
+          if (sk === from || isExpired(item, now)) continue;
+          events.push({ event: JSON.parse(item.event as string) as McpEvent, cursor: sk });
+        }
+        start = page.LastEvaluatedKey;
+        if (events.length >= this.#pageSize) {
+          const last = events[events.length - 1] as LoggedEvent;
+          return { events, cursor: last.cursor, more: true };
+        }
+      } while (start);
+    }
+    return { events, cursor: to, more: false };
+  }
+
+  async head(): Promise<string> {
+    return cursorAt(this.#now() - this.settleMs, AFTER_ALL_IDS);
+  }
+
+  isCursor(value: string): boolean {
+    return CURSOR.test(value);
+  }
+
+  /** Claims the event id; false when an earlier delivery stored the event already. */
+  async #claim(id: string, eventKey: { pk: string; sk: string }, ttl: number): Promise<boolean> {
+    const claim = keys.globalEventId(id);
+    try {
+      await storeCall('global event claim', () =>
+        this.#db.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: { ...claim, eventPk: eventKey.pk, eventSk: eventKey.sk, [TABLE.ttlAttribute]: ttl },
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    // Claimed before: stored, unless that delivery failed between its claim and its event.
+    const { Item: earlier } = await storeCall('global event claim read', () =>
+      this.#db.send(new GetCommand({ TableName: this.#table, Key: claim, ConsistentRead: true })),
+    );
+    if (earlier) {
+      const { Item: stored } = await storeCall('global event read', () =>
+        this.#db.send(
+          new GetCommand({
+            TableName: this.#table,
+            Key: { [TABLE.partitionKey]: earlier.eventPk, [TABLE.sortKey]: earlier.eventSk },
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      if (stored) return false;
+    }
+    // Take the claim over for this delivery: its event goes in now, at the current time.
+    await storeCall('global event claim', () =>
+      this.#db.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: { ...claim, eventPk: eventKey.pk, eventSk: eventKey.sk, [TABLE.ttlAttribute]: ttl },
+        }),
+      ),
+    );
+    return true;
+  }
+}
+
+function bucketOf(epochMs: number): number {
+  return Math.floor(epochMs / GLOBAL_BUCKET_MS);
+}
+
+function cursorAt(epochMs: number, id: string): string {
+  return `${String(Math.max(0, Math.floor(epochMs))).padStart(15, '0')}#${id}`;
+}

@@ -1,0 +1,162 @@
+// The event feed of one instance: publishing writes the durable global log, and one poller per instance reads
+// the log (one Query per interval, shared by every stream open here) and feeds the broadcast bus. The poller
+// runs only while something listens, so an idle Lambda instance costs no reads. With a log only this process
+// writes (the in-memory default), appends reach the bus at once and nothing polls.
+import { randomUUID } from 'node:crypto';
+import { BroadcastBus } from './broadcast.js';
+import type { GlobalEventLog } from './global-log.js';
+import {
+  DEFAULT_MAX_EVENT_BYTES,
+  type EventInput,
+  type EventScope,
+  type McpEvent,
+  makeEvent,
+} from './model.js';
+
+/** Options of {@link EventFeed}. */
+export interface EventFeedOptions {
+  log: GlobalEventLog;
+  /** Poll interval of a shared log while streams are open, in ms. Default 1000. */
+  pollIntervalMs?: number;
+  /** Largest event, in bytes of JSON. Default 64 KiB. */
+  maxEventBytes?: number;
+  onerror?: (error: Error) => void;
+  now?: () => number;
+}
+
+/** What a publish did. */
+export interface PublishResult {
+  event: McpEvent;
+  /** False when an event with this id was stored already (a redelivery): nothing was sent again. */
+  stored: boolean;
+}
+
+/** See the module comment. */
+export class EventFeed {
+  readonly bus: BroadcastBus;
+  readonly log: GlobalEventLog;
+  readonly #pollMs: number;
+  readonly #maxBytes: number;
+  readonly #onerror: (error: Error) => void;
+  readonly #now: () => number;
+  #timer: NodeJS.Timeout | undefined;
+  #cursor: Promise<string> | undefined;
+  #polling: Promise<void> | undefined;
+  #again = false;
+  #closed = false;
+
+  constructor(options: EventFeedOptions) {
+    this.log = options.log;
+    this.#pollMs = options.pollIntervalMs ?? 1000;
+    this.#maxBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+    this.#onerror = options.onerror ?? (() => {});
+    this.#now = options.now ?? Date.now;
+    this.bus = new BroadcastBus((subscribers) => this.#listeners(subscribers));
+  }
+
+  /**
+   * Publishes an event to every open stream of every instance (global), or to one 2025 session's streams.
+   *
+   * @throws {InvalidEventError} for bad input; {@link StoreUnavailableError} when the log cannot be written.
+   */
+  async publish(
+    input: EventInput,
+    scope: EventScope,
+    options: { dedupe?: boolean } = {},
+  ): Promise<PublishResult> {
+    const event = makeEvent(input, scope, {
+      now: this.#now(),
+      maxBytes: this.#maxBytes,
+      newId: randomUUID,
+    });
+    const { stored, cursor } = await this.log.append(event, options);
+    if (!stored) return { event, stored };
+    if (!this.log.shared) this.bus.publish(cursor === undefined ? { event } : { event, cursor });
+    else this.#soon();
+    return { event, stored };
+  }
+
+  /** Sends an event to this instance's streams only, without logging it (internal events). */
+  publishLocal(input: EventInput, scope: EventScope): McpEvent {
+    const event = makeEvent(input, scope, { now: this.#now(), maxBytes: this.#maxBytes, newId: randomUUID });
+    this.bus.publish({ event });
+    return event;
+  }
+
+  /** Stops polling; open subscribers get nothing more. */
+  close(): void {
+    this.#closed = true;
+    this.#stop();
+  }
+
+  /** Polls now (tests, or after a local append); resolves when the bus has everything read. */
+  async pollNow(): Promise<void> {
+    if (!this.#cursor) return;
+    if (this.#polling) {
+      this.#again = true;
+      return this.#polling;
+    }
+    this.#polling = this.#drain().finally(() => {
+      this.#polling = undefined;
+    });
+    await this.#polling;
+    if (this.#again) {
+      this.#again = false;
+      await this.pollNow();
+    }
+  }
+
+  #listeners(subscribers: number) {
+    if (!this.log.shared || this.#closed) return;
+    if (subscribers > 0 && !this.#cursor) {
+      this.#cursor = this.log.head();
+      this.#cursor.catch((error) => this.#fail(error));
+      this.#schedule();
+    } else if (subscribers === 0) {
+      this.#stop();
+    }
+  }
+
+  async #drain() {
+    const from = this.#cursor;
+    if (!from) return;
+    let cursor = await from;
+    for (;;) {
+      const page = await this.log.read(cursor);
+      // A stop (no listeners left) while reading: keep nothing, the next start begins at the head.
+      if (this.#cursor !== from) return;
+      for (const logged of page.events) this.bus.publish(logged);
+      cursor = page.cursor;
+      this.#cursor = Promise.resolve(cursor);
+      if (!page.more) return;
+    }
+  }
+
+  #schedule() {
+    clearTimeout(this.#timer);
+    if (!this.#cursor || this.#closed) return;
+    this.#timer = setTimeout(() => {
+      this.pollNow()
+        .catch((error) => this.#fail(error))
+        .finally(() => this.#schedule());
+    }, this.#pollMs);
+    this.#timer.unref();
+  }
+
+  /** After a local append to a shared log: poll once the event is past the log's settle window. */
+  #soon() {
+    if (!this.#cursor) return;
+    const timer = setTimeout(() => this.pollNow().catch((error) => this.#fail(error)), this.log.settleMs + 5);
+    timer.unref();
+  }
+
+  #stop() {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#cursor = undefined;
+  }
+
+  #fail(error: unknown) {
+    this.#onerror(error instanceof Error ? error : new Error(String(error)));
+  }
+}
