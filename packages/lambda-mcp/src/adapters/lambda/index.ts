@@ -7,6 +7,14 @@ export { encodeBody, isTextContentType, readBody, toRequestBody } from './body.j
 export { type Deadline, startDeadline } from './deadline.js';
 export { type DetectedEvent, detectEvent, UnsupportedEventError } from './detect.js';
 export { type LambdaHandlerOptions, type LambdaHttpHandler, toLambdaHandler } from './handler.js';
+export {
+  type AwsLambdaRuntime,
+  type HttpResponseMetadata,
+  type LambdaResponseStream,
+  type StreamingLambdaHandler,
+  type StreamingLambdaHandlerOptions,
+  toStreamingLambdaHandler,
+} from './streaming.js';
 export type {
   EventProcessor,
   FetchHandler,
