@@ -38,6 +38,8 @@ export class DynamoGlobalEventLog implements GlobalEventLog {
   readonly #retentionMs: number;
   readonly #pageSize: number;
   readonly #now: () => number;
+  /** The last timestamp this instance appended at: each append takes a later one, keeping its order. */
+  #lastAt = 0;
 
   constructor(options: DynamoGlobalEventLogOptions) {
     this.#db = documentClient(options.client);
@@ -49,7 +51,9 @@ export class DynamoGlobalEventLog implements GlobalEventLog {
   }
 
   async append(event: McpEvent, options: { dedupe?: boolean } = {}) {
-    const now = this.#now();
+    // Events of one millisecond would sort by id; a strictly later time per append keeps publish order.
+    const now = Math.max(this.#now(), this.#lastAt + 1);
+    this.#lastAt = now;
     const key = keys.globalEvent(now, event.id);
     const ttl = ttlOf(now + this.#retentionMs);
     if (options.dedupe) {
@@ -89,7 +93,8 @@ export class DynamoGlobalEventLog implements GlobalEventLog {
               ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
               ExpressionAttributeValues: { ':pk': keys.globalBucket(bucket), ':from': from, ':to': to },
               ConsistentRead: true,
-              Limit: this.#pageSize - events.length,
+              // The cursor's own item, when it names one, is read again and skipped: one more slot.
+              Limit: this.#pageSize - events.length + (from.endsWith(AFTER_ALL_IDS) ? 0 : 1),
               ExclusiveStartKey: start,
             }),
           ),
@@ -101,6 +106,7 @@ export class DynamoGlobalEventLog implements GlobalEventLog {
         }
         start = page.LastEvaluatedKey;
         if (events.length >= this.#pageSize) {
+          events.length = this.#pageSize;
           const last = events[events.length - 1] as LoggedEvent;
           return { events, cursor: last.cursor, more: true };
         }

@@ -118,7 +118,7 @@ export class EventFeed {
   }
 
   async #drain() {
-    const from = this.#cursor;
+    let from = this.#cursor;
     if (!from) return;
     let cursor = await from;
     for (;;) {
@@ -127,7 +127,9 @@ export class EventFeed {
       if (this.#cursor !== from) return;
       for (const logged of page.events) this.bus.publish(logged);
       cursor = page.cursor;
-      this.#cursor = Promise.resolve(cursor);
+      // The cursor this drain set is its own: the next page's check compares against it.
+      from = Promise.resolve(cursor);
+      this.#cursor = from;
       if (!page.more) return;
     }
   }

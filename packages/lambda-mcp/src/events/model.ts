@@ -1,7 +1,7 @@
 // The event model of lambda-mcp's notifications: what a published event is, how it is checked, and how it
 // reaches clients. 2025-era GET streams receive every event as a JSON-RPC notification; 2026-07-28
 // `subscriptions/listen` streams receive the four MCP change kinds the SDK's listen router carries.
-import type { JSONRPCNotification, ServerEvent } from '@modelcontextprotocol/server';
+import type { JSONRPCNotification, LoggingLevel, ServerEvent } from '@modelcontextprotocol/server';
 import { LambdaMcpError } from '../errors.js';
 
 /** Who receives an event: every open stream, or the streams of one 2025-era session. */
@@ -172,4 +172,26 @@ export function inputOfServerEvent(event: ServerEvent): EventInput {
 function show(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** MCP log levels, least severe first (RFC 5424 order). */
+const LOG_LEVELS: readonly LoggingLevel[] = [
+  'debug',
+  'info',
+  'notice',
+  'warning',
+  'error',
+  'critical',
+  'alert',
+  'emergency',
+];
+
+/**
+ * Whether a session whose client set `level` with `logging/setLevel` receives this notification: log
+ * messages below the level are held back; every other notification passes.
+ */
+export function passesLogLevel(notification: JSONRPCNotification, level: LoggingLevel | undefined): boolean {
+  if (level === undefined || notification.method !== 'notifications/message') return true;
+  const own = LOG_LEVELS.indexOf(notification.params?.level as LoggingLevel);
+  return own === -1 || own >= LOG_LEVELS.indexOf(level);
 }
