@@ -201,4 +201,61 @@ describe('broadcast fan-out on one instance', () => {
       error: { code: -32000, message: 'Bad Request: unknown Last-Event-ID format' },
     });
   });
+
+  it('holds back event log messages below the level the session set, on a stream already open', async () => {
+    const handler = testHandler({ keepAliveMs: 0 });
+    closers.push(() => handler.close());
+    const sessionId = await openSession(handler, PROTOCOL);
+    const stream = await handler.fetch(new Request(URL_, { headers: getHeaders(sessionId) }));
+    const reading = collect(stream.body as ReadableStream<Uint8Array>, 'after');
+    await handler.publishGlobalEvent({ type: 'before' });
+    const setLevel = await handler.fetch(
+      new Request(URL_, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-session-id': sessionId,
+          'mcp-protocol-version': PROTOCOL,
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 9,
+          method: 'logging/setLevel',
+          params: { level: 'warning' },
+        }),
+      }),
+    );
+    expect(setLevel.status).toBe(200);
+    await handler.publishGlobalEvent({ type: 'muted' });
+    await handler.publishGlobalEvent({ type: 'tools/list_changed' });
+    // The level goes back down so the closing marker gets through.
+    await handler.fetch(
+      new Request(URL_, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-session-id': sessionId,
+          'mcp-protocol-version': PROTOCOL,
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 10,
+          method: 'logging/setLevel',
+          params: { level: 'info' },
+        }),
+      }),
+    );
+    await handler.publishGlobalEvent({ type: 'after' });
+    const items = await reading;
+    const seen = items.flatMap((item) => {
+      const message = messageOf(item) as
+        | { method?: string; params?: { data?: { type?: string } } }
+        | undefined;
+      if (!message?.method) return [];
+      return [message.method === 'notifications/message' ? message.params?.data?.type : message.method];
+    });
+    expect(seen).toEqual(['before', 'notifications/tools/list_changed', 'after']);
+  });
 });

@@ -7,8 +7,9 @@ import type { LambdaMcpOptions } from './handler.js';
 export const LOOPBACK_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
 
 /**
- * Reads `ALLOWED_ORIGINS` (comma-separated origins or hostnames, `*` for any) and `SSE_MODE` (`live` or
- * `poll`, see `LambdaMcpOptions.sse`). `MCP_REQUEST_STATE_KEY` is read by `createLambdaMcp` itself; the
+ * Reads `ALLOWED_ORIGINS` (comma-separated origins or hostnames, `*` for any), `SSE_MODE` (`live` or
+ * `poll`, see `LambdaMcpOptions.sse`) and `MAX_STREAM_SECONDS` (longest a live GET stream stays open before
+ * a clean close the client resumes from; 0 = no limit). `MCP_REQUEST_STATE_KEY` is read by `createLambdaMcp` itself; the
  * stores by `storesFromEnv`. Throws a ConfigError naming the key for an invalid value.
  *
  * @example
@@ -25,6 +26,14 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): LambdaMcpO
     if (sse !== 'live' && sse !== 'poll')
       throw new ConfigError(`SSE_MODE must be live or poll; got "${sse}"`);
     options.sse = sse;
+  }
+  const maxStream = env.MAX_STREAM_SECONDS?.trim();
+  if (maxStream) {
+    const seconds = Number(maxStream);
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 86_400) {
+      throw new ConfigError(`MAX_STREAM_SECONDS must be a whole number from 0 to 86400; got "${maxStream}"`);
+    }
+    options.maxStreamMs = seconds * 1000;
   }
   return options;
 }

@@ -303,7 +303,7 @@ export function createLambdaMcp(
     requestState,
     publishGlobalEvent: (input) => feed.publish(input, { kind: 'global' }),
     publishSessionEvent: (sessionId, input) => feed.publish(input, { kind: 'session', sessionId }),
-    ingestSns: (event) => ingestSns(event, feed, onerror),
+    ingestSns: (event) => ingestSns(event, feed),
     feed,
     close: async () => {
       feed.close();
@@ -322,14 +322,26 @@ function isListen(request: Request, body: PostBody | undefined): boolean {
 /**
  * The same request with a signal that also aborts after `ms`: the SDK ends a listen stream when its request
  * aborts, which is how a buffered Lambda gets its (whole) body back within the gateway's timeout. The body
- * was read already and goes to the SDK parsed, so the copy carries none.
+ * was read already and goes to the SDK parsed, so the copy carries none. undici lets a Request's signal stop
+ * following its source once the Request is garbage collected (nodejs/node#55428), so the timer holds the
+ * copy until the window ends.
  */
 function holdFor(request: Request, ms: number): Request {
-  return new Request(request.url, {
+  const controller = new AbortController();
+  const held = new Request(request.url, {
     method: request.method,
     headers: request.headers,
-    signal: AbortSignal.any([request.signal, AbortSignal.timeout(ms)]),
+    signal: controller.signal,
   });
+  const end = () => {
+    clearTimeout(timer);
+    request.signal.removeEventListener('abort', end);
+    controller.abort(held.signal.aborted ? undefined : request.signal.reason);
+  };
+  const timer = setTimeout(end, ms);
+  if (request.signal.aborted) end();
+  else request.signal.addEventListener('abort', end, { once: true });
+  return held;
 }
 
 /** What routing learned of a request, for {@link RequestRecord}. */

@@ -8,10 +8,11 @@
 // both positions, `get.<session seq>~<global cursor>`, so a reconnect on any instance resumes both. The
 // stream's buffer is bounded: a reader that falls `capacity` events behind is cut off with a comment and
 // resumes from its last id, rather than holding up the publisher or memory.
+import type { LoggingLevel } from '@modelcontextprotocol/server';
 import { HttpError } from '../errors.js';
 import type { EventFeed } from '../events/feed.js';
 import type { LoggedEvent } from '../events/global-log.js';
-import { type BusEvent, eventNotification } from '../events/model.js';
+import { type BusEvent, eventNotification, passesLogLevel } from '../events/model.js';
 import type { SessionEventHub } from '../events/session-hub.js';
 import { RpcCode, SSE_HEADERS, sseComment, sseMessage, ssePriming } from '../http/responses.js';
 import {
@@ -39,6 +40,10 @@ export interface SessionStreamOptions {
   feed?: EventFeed;
   /** Events a live stream may fall behind before it is cut off. */
   capacity: number;
+  /** The session's current log level: published log messages below it are held back. */
+  logLevel: () => LoggingLevel | undefined;
+  /** Called once when the stream ends. */
+  onClose?: () => void;
 }
 
 /** Splits a `Last-Event-ID` into the session-log position and the global-log cursor it may carry. */
@@ -77,6 +82,7 @@ export async function streamSessionEvents(o: SessionStreamOptions): Promise<Resp
     if (closed) return;
     closed = true;
     unsubscribe?.();
+    o.onClose?.();
     clearInterval(keepAlive);
     clearTimeout(deadline);
     o.signal.removeEventListener('abort', close);
@@ -164,13 +170,15 @@ export async function streamSessionEvents(o: SessionStreamOptions): Promise<Resp
     if (closed) return;
     if ('event' in event) {
       // A published event: logged ones move the global cursor, instance-local ones carry no id.
+      const notification = eventNotification(event.event);
+      const wanted = passesLogLevel(notification, o.logLevel());
       if (event.cursor === undefined) {
-        emit(sseMessage(eventNotification(event.event)));
+        if (wanted) emit(sseMessage(notification));
         return;
       }
       if (globalCursor !== undefined && event.cursor <= globalCursor) return;
       globalCursor = event.cursor;
-      emit(sseMessage(eventNotification(event.event), currentId()));
+      if (wanted) emit(sseMessage(notification, currentId()));
       return;
     }
     if (event.seq <= cursor) return;

@@ -93,6 +93,8 @@ export class LegacySessions {
   readonly #o: LegacySessionsOptions;
   /** Requests running in this process, by session and request id, so `notifications/cancelled` finds them. */
   readonly #inflight = new Map<string, ExchangeTransport>();
+  /** Log levels of the sessions with a GET stream open here, kept current by this instance's setLevel. */
+  readonly #levels = new Map<string, { level: LoggingLevel | undefined; streams: number }>();
 
   constructor(options: LegacySessionsOptions) {
     this.#o = options;
@@ -226,6 +228,8 @@ export class LegacySessions {
         if (!('result' in res)) return;
         if (!sessionPatchFor(req, current)) return;
         current = (await this.#mutate(current, (fresh) => sessionPatchFor(req, fresh) ?? {})) ?? current;
+        const streams = this.#levels.get(current.id);
+        if (streams) streams.level = current.logLevel;
       },
     });
   }
@@ -333,20 +337,36 @@ export class LegacySessions {
       throw new HttpError(406, RpcCode.ServerError, 'Not Acceptable: Client must accept text/event-stream');
     }
     const session = await this.#load(request, authInfo);
-    return streamSessionEvents({
-      session,
-      lastEventId: request.headers.get('last-event-id') ?? undefined,
-      standaloneStream: STANDALONE_STREAM,
-      events: this.#o.events,
-      hub: this.#o.hub,
-      mode: this.#o.sse,
-      retryMs: this.#o.retryMs,
-      keepAliveMs: this.#o.keepAliveMs,
-      maxStreamMs: this.#o.maxStreamMs,
-      signal: request.signal,
-      capacity: this.#o.streamCapacity,
-      ...(this.#o.feed && { feed: this.#o.feed }),
-    });
+    const entry = this.#levels.get(session.id) ?? { level: session.logLevel, streams: 0 };
+    entry.streams++;
+    this.#levels.set(session.id, entry);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      if (--entry.streams === 0 && this.#levels.get(session.id) === entry) this.#levels.delete(session.id);
+    };
+    try {
+      return await streamSessionEvents({
+        session,
+        lastEventId: request.headers.get('last-event-id') ?? undefined,
+        standaloneStream: STANDALONE_STREAM,
+        events: this.#o.events,
+        hub: this.#o.hub,
+        mode: this.#o.sse,
+        retryMs: this.#o.retryMs,
+        keepAliveMs: this.#o.keepAliveMs,
+        maxStreamMs: this.#o.maxStreamMs,
+        signal: request.signal,
+        capacity: this.#o.streamCapacity,
+        ...(this.#o.feed && { feed: this.#o.feed }),
+        logLevel: () => entry.level,
+        onClose: release,
+      });
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
 
   async #delete(request: Request, authInfo?: AuthInfo): Promise<Response> {

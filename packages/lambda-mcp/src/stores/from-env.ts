@@ -90,7 +90,22 @@ export async function storesFromEnv(
     await close();
     throw error;
   }
-  const stores = dynamo.createDynamoStores({ client, tableName });
+  const retention = env.EVENT_RETENTION_SECONDS?.trim();
+  const eventRetentionSeconds = retention ? Number(retention) : undefined;
+  if (
+    eventRetentionSeconds !== undefined &&
+    (!Number.isInteger(eventRetentionSeconds) || eventRetentionSeconds < 60 || eventRetentionSeconds > 86_400)
+  ) {
+    await close();
+    throw new ConfigError(
+      `EVENT_RETENTION_SECONDS must be a whole number from 60 to 86400; got "${retention}"`,
+    );
+  }
+  const stores = dynamo.createDynamoStores({
+    client,
+    tableName,
+    ...(eventRetentionSeconds !== undefined && { eventRetentionSeconds }),
+  });
   return {
     kind: kind as EnvStores['kind'],
     options: stores,

@@ -10,7 +10,7 @@ import type {
 } from 'aws-lambda';
 import { INTERNAL_ERROR_BODY } from '../../http/responses.js';
 import { startDeadline } from './deadline.js';
-import { detectEvent } from './detect.js';
+import { type DetectedEvent, detectEvent, UnsupportedEventError } from './detect.js';
 import type { FetchHandler, LambdaContextLike, LambdaHttpEvent, LambdaHttpResult } from './types.js';
 
 /** Options of `toLambdaHandler`. */
@@ -25,6 +25,11 @@ export interface LambdaHandlerOptions {
    * 500 (default `console.error`).
    */
   onError?: (error: unknown) => void;
+  /**
+   * Handles events that are not HTTP requests (an SNS notification, say) instead of rejecting them with
+   * `UnsupportedEventError`; its result is the invocation's result.
+   */
+  onOtherEvent?: (event: unknown, context?: LambdaContextLike) => Promise<unknown>;
 }
 
 /** A Lambda handler whose result type follows the event type. */
@@ -47,7 +52,7 @@ const inFlight = new Set<Request>();
  * the body errors, the answer is a 500 with a JSON-RPC "Internal error" body.
  *
  * @throws {UnsupportedEventError} (rejects with it) for events that are not HTTP requests from API Gateway,
- *   a Function URL or an ALB, such as SQS, S3, WebSocket or direct invocations.
+ *   a Function URL or an ALB, such as SQS, S3, WebSocket or direct invocations, unless `onOtherEvent` takes them.
  * @example
  * export const handler = toLambdaHandler(app);
  */
@@ -57,7 +62,13 @@ export function toLambdaHandler(app: FetchHandler, options: LambdaHandlerOptions
     options.onError ?? ((error: unknown) => console.error('lambda-mcp: app.fetch failed', error));
 
   const handler = async (event: unknown, context?: LambdaContextLike): Promise<LambdaHttpResult> => {
-    const detected = detectEvent(event);
+    let detected: DetectedEvent;
+    try {
+      detected = detectEvent(event);
+    } catch (error) {
+      if (!(error instanceof UnsupportedEventError) || !options.onOtherEvent) throw error;
+      return (await options.onOtherEvent(event, context)) as LambdaHttpResult;
+    }
     const deadline = startDeadline(context, marginMs);
     let request: Request | undefined;
     try {
