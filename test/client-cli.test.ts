@@ -156,6 +156,7 @@ describe('lambda-mcp-client test against the reference server', () => {
         'aws_real_time_monitor',
         'lambda_diagnostics',
         'list_active_sessions',
+        'publish_event',
         'session_info',
       ]);
       expect(calls.every((t) => t.outcome === 'pass')).toBe(true);
@@ -163,10 +164,15 @@ describe('lambda-mcp-client test against the reference server', () => {
     // No AWS configuration here: the monitor answers an error result, which passes only with its text noted.
     const monitor = report.tests.find((t) => t.name.startsWith('aws_real_time_monitor: call'));
     expect(monitor?.notes?.join(' ')).toMatch(/isError: true\): No AWS (region|credentials)/);
-    // No reference tool logs without AWS access, so the logging check skips, and says why.
+    // Without AWS access only the internal tool events log (at info, on the session's GET stream, which may
+    // arrive after the call's answer): the check passes when they are seen in time, else skips saying why.
     const logging = report.tests.filter((t) => t.name.startsWith('logging/setLevel is applied'));
-    expect(logging.map((t) => t.outcome)).toEqual(['skip', 'skip', 'skip']);
-    expect(logging[0]?.reason).toContain('no tool sent a notifications/message at level debug');
+    expect(logging).toHaveLength(3);
+    for (const test of logging) {
+      if (test.outcome === 'skip')
+        expect(test.reason).toContain('no tool sent a notifications/message at level debug');
+      else expect(test.outcome).toBe('pass');
+    }
   });
 
   it('--suite streaming exits 2: the suite is not implemented yet', async () => {

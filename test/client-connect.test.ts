@@ -223,7 +223,7 @@ describe('lambda-mcp-client connect with piped stdin', () => {
     const { stdout } = result;
     expect(stdout).not.toContain('\u001b['); // no colors, no prompt: not a TTY
     expect(stdout).not.toContain('mcp>');
-    expect(stdout).toContain('3 tools:');
+    expect(stdout).toContain('4 tools:');
     for (const tool of REFERENCE_TOOLS) expect(stdout).toContain(`  ${tool}(`);
     expect(stdout).not.toContain('list_active_sessions'); // only with ADMIN_TOOLS
     expect(stdout).toContain(`"era": "${era}"`);
@@ -324,7 +324,7 @@ describe('lambda-mcp-client connect on a terminal', () => {
     await waitFor(plain, 'mcp> ');
     let mark = plain().length;
     await type('tools\r');
-    await waitFor(plain, 'mcp> ', plain().indexOf('3 tools:', mark));
+    await waitFor(plain, 'mcp> ', plain().indexOf('4 tools:', mark));
     mark = plain().length;
     // Tab alone in its own keystroke, as a user types it (pasted text is not completed).
     await type('call sess');

@@ -1,6 +1,6 @@
-// Runs a server entry (a script that prints its URL as the first line of stdout once it listens) as its own
-// node process, the way multi-instance tests need real separate instances: nothing shared but what the
-// environment points both at.
+// Runs a server entry (a script whose first line of stdout, once it listens, is its URL or says `listening on
+// <url>`) as its own node process, the way multi-instance tests need real separate instances: nothing shared
+// but what the environment points both at.
 import { type ChildProcess, spawn } from 'node:child_process';
 
 /** A started server process. */
@@ -74,13 +74,15 @@ export function startServerProcess(
       const newline = stdout.indexOf('\n');
       if (newline === -1) return;
       const line = stdout.slice(0, newline).trim();
-      if (!/^https?:\/\/\S+$/.test(line)) {
+      // The line is the URL, or names it (`npm start` prints "… listening on <url> (<store>)").
+      const url = /^https?:\/\/\S+$/.test(line) ? line : /\blistening on (https?:\/\/\S+)/.exec(line)?.[1];
+      if (!url) {
         fail(`printed "${line}" where its URL was expected`);
         return;
       }
       settled = true;
       clearTimeout(timer);
-      resolve({ url: line, child, stop });
+      resolve({ url, child, stop });
     });
   });
 }

@@ -4,12 +4,14 @@
 // the options they pass.
 import {
   createLambdaMcp,
+  type EventInput,
   type EventStore,
   type LambdaMcpHandler,
   type LambdaMcpOptions,
   MemoryEventStore,
   MemoryResponseMailbox,
   MemorySessionStore,
+  type PublishResult,
   SessionEventHub,
   type SessionStore,
   storesFromEnv,
@@ -28,6 +30,11 @@ export interface AwsMonitorDeps {
   /** The live fan-out hub of this instance's GET streams. */
   hub: SessionEventHub;
   instance: InstanceStats;
+  /** Publishing to the handler's event feed (set once the handler exists). */
+  events?: {
+    publishGlobalEvent: (input: EventInput) => Promise<PublishResult>;
+    publishSessionEvent: (sessionId: string, input: EventInput) => Promise<PublishResult>;
+  };
 }
 
 /** A running reference server: its handler, dependencies and how to release them. */
@@ -60,7 +67,10 @@ export async function buildAwsMonitor(
   // Every AWS SDK client the tools create from now on is traced (a no-op while tracing is off).
   setClientInstrumentation(observability.instrument);
   // The configuration's layers decide the store; lambda-mcp builds it from the same environment.
-  const fromEnv = await storesFromEnv({ ...env, STORE: config.store }, log);
+  const fromEnv = await storesFromEnv(
+    { ...env, STORE: config.store, EVENT_RETENTION_SECONDS: String(config.events.retentionSeconds) },
+    log,
+  );
   const sessionStore = fromEnv.options.sessionStore ?? new MemorySessionStore();
   const eventStore = fromEnv.options.eventStore ?? new MemoryEventStore();
   const mailbox = fromEnv.options.mailbox ?? new MemoryResponseMailbox();
@@ -75,12 +85,21 @@ export async function buildAwsMonitor(
     ...(config.allowedOrigins.length > 0 && { allowedOrigins: config.allowedOrigins }),
     sessionIdleSeconds: config.sessionIdleSeconds,
     compression: config.enableCompression,
-    maxResponseBytes: Math.floor(config.maxResponseSizeMb * 1024 * 1024),
+    // Lambda streams responses up to 200 MB; a buffered invocation returns at most 6 MB.
+    maxResponseBytes: Math.floor(
+      (config.maxResponseSizeMb ?? (options.sse === 'poll' ? 6 : 200)) * 1024 * 1024,
+    ),
+    pollIntervalMs: config.events.pollIntervalMs,
+    maxEventBytes: config.events.maxEventBytes,
+    streamCapacity: config.events.streamCapacity,
+    internalEvents: config.events.internalEvents,
+    listenWindowMs: config.events.listenWindowMs,
     ...options,
     sessionStore,
     eventStore,
     mailbox,
     hub,
+    ...(fromEnv.options.eventLog && { eventLog: fromEnv.options.eventLog }),
     onerror: (error) => {
       observability.onerror(error);
       options.onerror?.(error);
@@ -90,6 +109,7 @@ export async function buildAwsMonitor(
       options.onrequest?.(record);
     },
   });
+  deps.events = core;
   const handler: LambdaMcpHandler = {
     ...core,
     fetch: (request, extras) => {

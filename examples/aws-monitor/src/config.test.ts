@@ -30,12 +30,16 @@ describe('loadConfig layering', () => {
       sessionIdleSeconds: file.sessionIdleSeconds,
       allowedOrigins: file.allowedOrigins,
       enableCompression: file.enableCompression,
-      maxResponseSizeMb: file.maxResponseSizeMb,
       logLevel: file.logLevel,
       adminTools: file.adminTools,
       monitor: file.monitor,
+      // `publishTool: null` in the file: on outside Lambda.
+      events: { ...file.events, publishTool: true },
       runtime: { inLambda: false },
     });
+    // `null` in the file: the entry point's mode decides (200 MB streaming, 6 MB buffered).
+    expect(file.maxResponseSizeMb).toBeNull();
+    expect(config.maxResponseSizeMb).toBeUndefined();
     expect(config.sessionTableName).toBeUndefined();
     expect(config.snsTopicArn).toBeUndefined();
     expect(config.runtime).toEqual({ inLambda: false });
@@ -97,6 +101,34 @@ describe('loadConfig layering', () => {
     expect(blank.sessionTableName).toBeUndefined();
   });
 
+  it('reads the event settings, and keeps the publish_event hook off inside Lambda unless PUBLISH_TOOL says', () => {
+    const config = loadConfig({
+      EVENT_RETENTION_SECONDS: '600',
+      EVENT_POLL_INTERVAL_MS: '250',
+      MAX_EVENT_BYTES: '2048',
+      STREAM_CAPACITY: '64',
+      INTERNAL_EVENTS: 'false',
+      LISTEN_WINDOW_MS: '20000',
+      PUBLISH_TOOL: 'false',
+    });
+    expect(config.events).toEqual({
+      retentionSeconds: 600,
+      pollIntervalMs: 250,
+      maxEventBytes: 2048,
+      streamCapacity: 64,
+      internalEvents: false,
+      listenWindowMs: 20_000,
+      publishTool: false,
+    });
+    expect(loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'fn' }).events.publishTool).toBe(false);
+    expect(loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'fn', PUBLISH_TOOL: 'true' }).events.publishTool).toBe(
+      true,
+    );
+    expect(() => loadConfig({ EVENT_POLL_INTERVAL_MS: '10' })).toThrow(
+      'EVENT_POLL_INTERVAL_MS must be a whole number from 50 to 60000; got "10"',
+    );
+  });
+
   it('detects the runtime: inside Lambda with function name and region, or local', () => {
     expect(loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'aws-monitor', AWS_REGION: 'eu-west-1' }).runtime).toEqual({
       inLambda: true,
@@ -117,11 +149,11 @@ describe('loadConfig layering', () => {
 describe('loadConfig refusals', () => {
   it.each([
     ['ENABLE_COMPRESSION', 'yes', 'ENABLE_COMPRESSION must be one of true, false; got "yes"'],
-    ['MAX_RESPONSE_SIZE_MB', '0', 'MAX_RESPONSE_SIZE_MB must be a number above 0 and at most 20; got "0"'],
+    ['MAX_RESPONSE_SIZE_MB', '0', 'MAX_RESPONSE_SIZE_MB must be a number above 0 and at most 200; got "0"'],
     [
       'MAX_RESPONSE_SIZE_MB',
       'abc',
-      'MAX_RESPONSE_SIZE_MB must be a number above 0 and at most 20; got "abc"',
+      'MAX_RESPONSE_SIZE_MB must be a number above 0 and at most 200; got "abc"',
     ],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR, SILENT; got "loud"'],
     ['STORE', 'redis', 'STORE must be one of memory, dynamodb, dynalite; got "redis"'],

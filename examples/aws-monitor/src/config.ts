@@ -16,9 +16,20 @@ const FileConfig = z
     sessionIdleSeconds: z.number().int().min(60).max(86_400),
     allowedOrigins: z.array(z.string()),
     enableCompression: z.boolean(),
-    maxResponseSizeMb: z.number().positive().max(20),
+    maxResponseSizeMb: z.number().positive().max(200).nullable(),
     logLevel: z.enum(LOG_LEVELS),
     adminTools: z.boolean(),
+    events: z
+      .object({
+        retentionSeconds: z.number().int().min(60).max(86_400),
+        pollIntervalMs: z.number().int().min(50).max(60_000),
+        maxEventBytes: z.number().int().min(1024).max(262_144),
+        streamCapacity: z.number().int().min(16).max(100_000),
+        internalEvents: z.boolean(),
+        listenWindowMs: z.number().int().min(1000).max(900_000),
+        publishTool: z.boolean().nullable(),
+      })
+      .strict(),
     monitor: z.object({
       defaultIntervalMs: z.number().int().min(1000).max(60_000),
       maxDurationSeconds: z.number().int().min(0).max(900),
@@ -49,9 +60,20 @@ export interface AwsMonitorConfig {
   sessionIdleSeconds: number;
   allowedOrigins: string[];
   enableCompression: boolean;
-  maxResponseSizeMb: number;
+  /** `MAX_RESPONSE_SIZE_MB`; unset: 200 when responses stream, 6 when Lambda buffers them. */
+  maxResponseSizeMb?: number;
   logLevel: (typeof LOG_LEVELS)[number];
   adminTools: boolean;
+  /** Published events: retention, polling, limits; `publishTool` is the `publish_event` test hook. */
+  events: {
+    retentionSeconds: number;
+    pollIntervalMs: number;
+    maxEventBytes: number;
+    streamCapacity: number;
+    internalEvents: boolean;
+    listenWindowMs: number;
+    publishTool: boolean;
+  };
   monitor: { defaultIntervalMs: number; maxDurationSeconds: number };
   tools: Record<string, ToolDefinition>;
   runtime: {
@@ -121,9 +143,19 @@ export function loadConfig(
     sessionIdleSeconds: envInteger(env, 'SESSION_IDLE_SECONDS', 60, 86_400) ?? file.sessionIdleSeconds,
     allowedOrigins: origins?.length ? origins : file.allowedOrigins,
     enableCompression: envBoolean(env, 'ENABLE_COMPRESSION') ?? file.enableCompression,
-    maxResponseSizeMb: envNumber(env, 'MAX_RESPONSE_SIZE_MB', 0, 20) ?? file.maxResponseSizeMb,
     logLevel: envChoice(env, 'LOG_LEVEL', LOG_LEVELS, (value) => value.toUpperCase()) ?? file.logLevel,
     adminTools: envBoolean(env, 'ADMIN_TOOLS') ?? file.adminTools,
+    events: {
+      retentionSeconds:
+        envInteger(env, 'EVENT_RETENTION_SECONDS', 60, 86_400) ?? file.events.retentionSeconds,
+      pollIntervalMs: envInteger(env, 'EVENT_POLL_INTERVAL_MS', 50, 60_000) ?? file.events.pollIntervalMs,
+      maxEventBytes: envInteger(env, 'MAX_EVENT_BYTES', 1024, 262_144) ?? file.events.maxEventBytes,
+      streamCapacity: envInteger(env, 'STREAM_CAPACITY', 16, 100_000) ?? file.events.streamCapacity,
+      internalEvents: envBoolean(env, 'INTERNAL_EVENTS') ?? file.events.internalEvents,
+      listenWindowMs: envInteger(env, 'LISTEN_WINDOW_MS', 1000, 900_000) ?? file.events.listenWindowMs,
+      // A tool that lets any client broadcast is a test hook: on by default locally, off inside Lambda.
+      publishTool: envBoolean(env, 'PUBLISH_TOOL') ?? file.events.publishTool ?? functionName === undefined,
+    },
     monitor: file.monitor,
     tools,
     runtime: {
@@ -132,6 +164,8 @@ export function loadConfig(
       ...(region && { region }),
     },
   };
+  const maxResponseSizeMb = envNumber(env, 'MAX_RESPONSE_SIZE_MB', 0, 200) ?? file.maxResponseSizeMb;
+  if (maxResponseSizeMb !== null) config.maxResponseSizeMb = maxResponseSizeMb;
   const table = env.SESSION_TABLE_NAME?.trim();
   if (table) {
     if (!/^[A-Za-z0-9_.-]{3,255}$/.test(table)) {

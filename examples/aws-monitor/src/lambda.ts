@@ -1,26 +1,94 @@
-// The reference server's AWS Lambda entry point (API Gateway REST/HTTP APIs, Function URLs, ALB) in
-// buffered mode: GET streams replay the session's event log and close with `retry:`, so clients poll.
-// Configuration and stores come from the environment (see README); start-up fails with a clear message
-// when MCP_REQUEST_STATE_KEY is missing or a setting is invalid. Each invocation is traced, logged and
-// counted through Powertools (see observability.ts), its metrics flushed before it returns.
-import { optionsFromEnv } from 'lambda-mcp';
-import { toLambdaHandler } from 'lambda-mcp/lambda';
-import { buildAwsMonitor } from './app.js';
+// The reference server's AWS Lambda entry points, one bundle, two handlers:
+// - `handler`, buffered (API Gateway HTTP/REST APIs, ALB, a BUFFERED Function URL): GET streams replay the
+//   event logs and close with `retry:`, so clients poll; `subscriptions/listen` is held LISTEN_WINDOW_MS.
+// - `streamingHandler`, response streaming (a Function URL with InvokeMode RESPONSE_STREAM, API Gateway REST
+//   response streaming): live SSE until the request ends or shortly before the invocation's deadline.
+// Both also take SNS notification events (the topic's subscription) and publish each message once to every
+// instance's streams. Configuration and stores come from the environment (see README); start-up fails with
+// a clear message when MCP_REQUEST_STATE_KEY is missing or a setting is invalid. Each invocation is traced,
+// logged and counted through Powertools (see observability.ts), its metrics flushed before it returns.
+import { isSnsEvent, type LambdaMcpOptions, optionsFromEnv } from 'lambda-mcp';
+import {
+  type LambdaContextLike,
+  toLambdaHandler,
+  toStreamingLambdaHandler,
+  UnsupportedEventError,
+} from 'lambda-mcp/lambda';
+import { type AwsMonitorApp, buildAwsMonitor } from './app.js';
 
 const log = (level: string, message: string) => console.error(JSON.stringify({ level, message }));
 
-/**
- * The reference server, built once per instance (cold start) and reused by every invocation. Errors are
- * logged by its Powertools logger (`app.observability`); start-up notices before it exists go to stderr.
- */
-export const app = await buildAwsMonitor({ sse: 'poll', ...optionsFromEnv() }, process.env, (line) =>
-  log('info', line),
-);
+const built = new Map<'poll' | 'live', Promise<AwsMonitorApp>>();
+/** The reference server for one SSE mode, built once per instance and reused by every invocation. */
+function appFor(sse: 'poll' | 'live'): Promise<AwsMonitorApp> {
+  let app = built.get(sse);
+  if (!app) {
+    const options: LambdaMcpOptions = { sse, ...optionsFromEnv() };
+    app = buildAwsMonitor(options, process.env, (line) => log('info', line));
+    built.set(sse, app);
+  }
+  return app;
+}
 
-/** The MCP core, for tests and custom adapters. */
+// Build at init (cold start) the app the function's configured handler uses; Lambda names it in _HANDLER.
+const streamingFunction = process.env._HANDLER?.endsWith('.streamingHandler') ?? false;
+
+/** The app the configured handler serves, for tests and custom adapters. */
+export const app = await appFor(streamingFunction ? 'live' : 'poll');
+
+/** The MCP core of {@link app}. */
 export const mcp = app.handler;
 
-/** The Lambda handler: one X-Ray subsegment per invocation, metrics flushed after each. */
-export const handler = app.observability.wrapLambdaHandler(
-  toLambdaHandler(mcp, { onError: (error) => app.observability.onerror(error) }),
+/** Publishes an SNS event's messages (any other non-HTTP event is refused with a clear error). */
+async function onOtherEvent(target: AwsMonitorApp, event: unknown) {
+  if (!isSnsEvent(event)) throw new UnsupportedEventError(event);
+  const result = await target.handler.ingestSns(event);
+  for (const skipped of result.skipped) {
+    target.observability.logger.warn('SNS message skipped', {
+      messageId: skipped.messageId,
+      reason: skipped.reason,
+    });
+  }
+  target.observability.logger.info('SNS event ingested', {
+    records: result.records,
+    published: result.published.length,
+    duplicates: result.duplicates.length,
+    skipped: result.skipped.length,
+  });
+  return result;
+}
+
+/** Builds a handler once, on its first invocation (an instance usually serves only one of the two). */
+function once<A extends unknown[], R>(make: () => Promise<(...args: A) => Promise<R>>) {
+  let made: Promise<(...args: A) => Promise<R>> | undefined;
+  return async (...args: A): Promise<R> => {
+    made ??= make();
+    return (await made)(...args);
+  };
+}
+
+/** Any Lambda event in, the shape's result out. */
+type AnyEventHandler = (event: unknown, context?: LambdaContextLike) => Promise<unknown>;
+
+/** The buffered Lambda handler: one X-Ray subsegment per invocation, metrics flushed after each. */
+export const handler: AnyEventHandler = once(async (): Promise<AnyEventHandler> => {
+  const target = await appFor('poll');
+  const buffered = toLambdaHandler(target.handler, {
+    onError: (error) => target.observability.onerror(error),
+    onOtherEvent: (event) => onOtherEvent(target, event),
+  }) as AnyEventHandler;
+  return target.observability.wrapLambdaHandler(buffered);
+});
+
+/**
+ * The response-streaming Lambda handler. `awslambda.streamifyResponse` must wrap the exported function
+ * itself, so it is made at load; the app behind it is the live-SSE one, built at init when _HANDLER names
+ * this export. Requests are logged, counted and traced through the core's `onrequest`.
+ */
+export const streamingHandler = toStreamingLambdaHandler(
+  { fetch: async (request, extras) => (await appFor('live')).handler.fetch(request, extras) },
+  {
+    onError: (error) => app.observability.onerror(error),
+    onOtherEvent: async (event) => onOtherEvent(await appFor('live'), event),
+  },
 );

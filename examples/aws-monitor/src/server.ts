@@ -8,6 +8,7 @@ import { registerDiagnostics } from './diagnostics.js';
 import { InstanceStats } from './instance.js';
 import { registerListSessions } from './list-sessions.js';
 import { registerMonitorTool } from './monitor/tool.js';
+import { registerPublishEvent } from './publish-event.js';
 import { registerSessionInfo } from './session-info.js';
 
 /**
@@ -26,6 +27,7 @@ export function createAwsMonitor(deps: AwsMonitorDeps): (ctx: LambdaMcpContext) 
     registerMonitorTool(server, ctx, deps);
     registerDiagnostics(server, ctx, deps);
     registerListSessions(server, ctx, deps);
+    registerPublishEvent(server, ctx, deps);
     return server;
   };
 }
