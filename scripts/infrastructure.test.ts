@@ -268,7 +268,8 @@ function storeActions(): string[] {
     BatchWrite: 'BatchWriteItem',
   };
   const names = new Set<string>();
-  for (const file of ['sessions', 'events', 'mailbox', 'tasks', 'client']) {
+  // global-log: published events, in the same table (items GLOBAL#<bucket> and GLOBALID#<id>).
+  for (const file of ['sessions', 'events', 'mailbox', 'tasks', 'client', 'global-log']) {
     const source = readFileSync(join(ROOT, `packages/lambda-mcp/src/dynamodb/${file}.ts`), 'utf8');
     for (const [, name] of source.matchAll(/new (\w+)Command\(/g)) names.add(name as string);
   }
@@ -388,6 +389,14 @@ const putPolicy = (topicArn?: string) => [
   ...['iam', 'put-role-policy', '--role-name', ROLE, '--policy-name', POLICY_NAME],
   ...['--policy-document', expectedPolicy(topicArn)],
 ];
+/** What setup prints with a topic: the permission and subscription a deployed function needs (not run). */
+const SUBSCRIBE_HINT = [
+  "To deliver the topic's messages to your function once it is deployed (FUNCTION_ARN=its ARN):",
+  '  aws lambda add-permission --function-name "$FUNCTION_ARN" --statement-id sns-lambda-mcp-notifications ' +
+    `--action lambda:InvokeFunction --principal sns.amazonaws.com --source-arn ${TOPIC_ARN} --region ${REGION}`,
+  `  aws sns subscribe --topic-arn ${TOPIC_ARN} --protocol lambda --notification-endpoint "$FUNCTION_ARN" ` +
+    `--region ${REGION}`,
+];
 const FIRST_RUN = [CALLER, DESCRIBE_TABLE, ...CREATE_TABLE, GET_ROLE, ...CREATE_ROLE, putPolicy()];
 const FIRST_RUN_CHANGES = [...CREATE_TABLE, ...CREATE_ROLE, putPolicy()];
 const SECOND_RUN = [
@@ -427,11 +436,10 @@ function expectedEnv(topicArn?: string): string[] {
     ...(topicArn ? [`SNS_TOPIC_ARN=${topicArn}`] : []),
     `LAMBDA_ROLE_ARN=${ROLE_ARN}`,
     'MCP_REQUEST_STATE_KEY=KEY',
-    'SSE_MODE=poll',
     `SESSION_IDLE_SECONDS=${config.sessionIdleSeconds}`,
     'ALLOWED_ORIGINS=',
     `ENABLE_COMPRESSION=${config.enableCompression}`,
-    `MAX_RESPONSE_SIZE_MB=${config.maxResponseSizeMb}`,
+    `MAX_RESPONSE_SIZE_MB=${config.maxResponseSizeMb ?? ''}`,
     `LOG_LEVEL=${config.logLevel}`,
     `ADMIN_TOOLS=${config.adminTools}`,
   ];
@@ -540,11 +548,14 @@ describe('setup-infrastructure.sh', { timeout: 120_000 }, () => {
     ]);
     expect(ws.state().topics).toEqual([TOPIC_ARN]);
     expect(envSettings(ws.envFile)).toEqual(expectedEnv(TOPIC_ARN));
+    // No function, so no subscription: the commands that make one are printed, last.
+    expect(run.stdout.trimEnd().split('\n').slice(-3)).toEqual(SUBSCRIBE_HINT);
 
     // Run again without a flag: the env file's topic is kept, nothing is created.
     const again = await ws.run(SETUP, []);
     expect(again.commands).toEqual([...SECOND_RUN.slice(0, 4), GET_TOPIC, ...SECOND_RUN.slice(4)]);
     expect(again.stdout).toMatch(/^Nothing changed: /m);
+    expect(again.stdout.trimEnd().split('\n').slice(-3)).toEqual(SUBSCRIBE_HINT);
   });
 
   it('--no-sns after --with-sns drops the topic from the env file and the policy, and keeps the topic', async () => {
@@ -556,6 +567,7 @@ describe('setup-infrastructure.sh', { timeout: 120_000 }, () => {
     expect(envSettings(ws.envFile)).toEqual(expectedEnv());
     expect(ws.state().topics).toEqual([TOPIC_ARN]);
     expect(run.stdout).toContain(`note: --no-sns drops SNS topic ${TOPIC_ARN}`);
+    expect(run.stdout).not.toContain('aws sns subscribe');
   });
 
   it('a second run only checks, changes nothing, keeps the key and says so', async () => {
@@ -593,11 +605,10 @@ describe('setup-infrastructure.sh', { timeout: 120_000 }, () => {
       'STORE=dynamodb',
       `SESSION_TABLE_NAME=${TABLE_NAME}`,
       `LAMBDA_ROLE_ARN=${ROLE_ARN}`,
-      'SSE_MODE=poll',
       `SESSION_IDLE_SECONDS=${config.sessionIdleSeconds}`,
       'ALLOWED_ORIGINS=',
       `ENABLE_COMPRESSION=${config.enableCompression}`,
-      `MAX_RESPONSE_SIZE_MB=${config.maxResponseSizeMb}`,
+      `MAX_RESPONSE_SIZE_MB=${config.maxResponseSizeMb ?? ''}`,
       `ADMIN_TOOLS=${config.adminTools}`,
       '',
     ]);

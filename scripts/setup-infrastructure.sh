@@ -2,6 +2,8 @@
 # Creates, with the AWS CLI, what the Lambda deployment of lambda-mcp needs: the session table (TTL, PITR),
 # an optional SNS topic, the function's IAM role with a least-privilege inline policy, and an env file with
 # every variable the server reads. Idempotent: each step checks first, and a second run changes nothing.
+# It creates no function, so no subscription either: with a topic it prints the two commands that subscribe
+# the function once it is deployed.
 set -euo pipefail
 
 usage() {
@@ -17,7 +19,8 @@ Options:
   --table NAME      DynamoDB table (default: the env file's SESSION_TABLE_NAME, else lambda-mcp-sessions)
   --region REGION   AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the env file's AWS_REGION, then
                     `aws configure get region`)
-  --with-sns        create an SNS topic for change notifications; the role may publish to it
+  --with-sns        create an SNS topic for events; the role may publish to it. Prints the commands that
+                    subscribe your function to it once the function is deployed
   --no-sns          no SNS topic (and drop SNS_TOPIC_ARN from the env file)
   --topic NAME      SNS topic name (default: the env file's topic, else lambda-mcp-notifications)
   --role NAME       IAM role for the function (default: the env file's LAMBDA_ROLE_ARN, else
@@ -29,6 +32,8 @@ Options:
   -h, --help        this help
 
 Without --with-sns or --no-sns: a topic if the env file names one, else ask on a terminal, else none.
+No Lambda function is created: deploy dist/lambda/http yourself (handler index.streamingHandler behind a
+RESPONSE_STREAM Function URL, or index.handler for buffered integrations) with the env file's settings.
 Every command that changes something is printed as "+ aws ..." before it runs.
 USAGE
 }
@@ -112,7 +117,7 @@ valid_role_name "$role"
 if [[ -z $sns && -n $existing_topic ]]; then
   sns=yes
 elif [[ -z $sns && -t 0 ]]; then
-  read -r -p "Create an SNS topic ($topic_name) for change notifications? [y/N] " answer || answer=
+  read -r -p "Create an SNS topic ($topic_name) for events? [y/N] " answer || answer=
   if [[ $answer =~ ^[Yy] ]]; then sns=yes; else sns=no; fi
 fi
 sns=${sns:-no}
@@ -248,7 +253,8 @@ fi
 # Keys this script owns (rewritten on every run; an empty value drops the line), then keys whose existing
 # values are kept, with their defaults.
 OWNED_KEYS='STORE SESSION_TABLE_NAME AWS_REGION SNS_TOPIC_ARN LAMBDA_ROLE_ARN'
-KEPT_KEYS='MCP_REQUEST_STATE_KEY SSE_MODE SESSION_IDLE_SECONDS ALLOWED_ORIGINS ENABLE_COMPRESSION'
+# SSE_MODE is left out: each Lambda entry picks its own (the streaming one live, the buffered one poll).
+KEPT_KEYS='MCP_REQUEST_STATE_KEY SESSION_IDLE_SECONDS ALLOWED_ORIGINS ENABLE_COMPRESSION'
 KEPT_KEYS+=' MAX_RESPONSE_SIZE_MB LOG_LEVEL ADMIN_TOOLS'
 owned_value() {
   case $1 in
@@ -259,12 +265,13 @@ owned_value() {
     LAMBDA_ROLE_ARN) echo "$role_arn" ;;
   esac
 }
-# The reference server's defaults, read from the file it ships with rather than restated here.
+# The reference server's defaults, read from the file it ships with rather than restated here. A null
+# maxResponseSizeMb is written empty: unset, each entry takes its own limit.
 config_defaults=$(node -e '
   const c = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
   console.log(
     "SESSION_IDLE_SECONDS=" + c.sessionIdleSeconds + "\nALLOWED_ORIGINS=" + c.allowedOrigins.join(",") +
-      "\nENABLE_COMPRESSION=" + c.enableCompression + "\nMAX_RESPONSE_SIZE_MB=" + c.maxResponseSizeMb +
+      "\nENABLE_COMPRESSION=" + c.enableCompression + "\nMAX_RESPONSE_SIZE_MB=" + (c.maxResponseSizeMb ?? "") +
       "\nLOG_LEVEL=" + c.logLevel + "\nADMIN_TOOLS=" + c.adminTools,
   );
 ' "$REPO_ROOT/examples/aws-monitor/data/mcp_config.json")
@@ -277,7 +284,6 @@ fi
 kept_default() {
   case $1 in
     MCP_REQUEST_STATE_KEY) echo "$state_key" ;;
-    SSE_MODE) echo poll ;; # Lambda cannot hold a GET stream open for long: replay, then close with retry:
     *) sed -n "s/^$1=//p" <<<"$config_defaults" ;;
   esac
 }
@@ -340,4 +346,12 @@ elif [[ $dry_run == true ]]; then
 else
   echo "Done: created ${#CREATED[@]}, updated ${#UPDATED[@]}, ${#EXISTED[@]} already in place."
   echo "Next: deploy with LAMBDA_ROLE_ARN and the settings in $env_file."
+fi
+if [[ -n $topic_arn ]]; then
+  # SNS needs the function's permission, then a subscription; FUNCTION_ARN is the deployed function's ARN.
+  echo "To deliver the topic's messages to your function once it is deployed (FUNCTION_ARN=its ARN):"
+  echo "  aws lambda add-permission --function-name \"\$FUNCTION_ARN\" --statement-id sns-$topic_name" \
+    "--action lambda:InvokeFunction --principal sns.amazonaws.com --source-arn $topic_arn --region $region"
+  echo "  aws sns subscribe --topic-arn $topic_arn --protocol lambda" \
+    "--notification-endpoint \"\$FUNCTION_ARN\" --region $region"
 fi

@@ -1,6 +1,8 @@
 // The CDK app: one McpStack, named by `-c stackName=...` (default LambdaMcp). It synthesizes offline; the
 // Lambda bundle must exist first (`npm run build:lambda` writes dist/lambda/http). Other switches:
-// `-c httpApi=true`, `-c functionUrlAuthType=AWS_IAM`, `-c tableRemovalPolicy=destroy` (development stacks).
+// `-c httpApi=true` (an HTTP API with its own buffered function), `-c sns=true` (an event topic the function
+// is subscribed to, with a dead-letter queue), `-c functionUrlAuthType=AWS_IAM`, `-c tableRemovalPolicy=destroy`
+// (development stacks).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, RemovalPolicy } from 'aws-cdk-lib';
@@ -30,5 +32,6 @@ new McpStack(app, context('stackName') ?? 'LambdaMcp', {
   description: 'lambda-mcp reference server: Lambda, Function URL, DynamoDB session table',
   functionUrlAuthType: authType === 'AWS_IAM' ? FunctionUrlAuthType.AWS_IAM : FunctionUrlAuthType.NONE,
   httpApi: context('httpApi') === 'true',
+  sns: context('sns') === 'true',
   ...(context('tableRemovalPolicy') === 'destroy' && { tableRemovalPolicy: RemovalPolicy.DESTROY }),
 });

@@ -1,5 +1,7 @@
-// The reference server's stack: session table, Lambda function (arm64, X-Ray, own log group), Function URL,
-// optional HTTP API, and a role limited to that table, its index and the monitor's read-only APIs.
+// The reference server's stack: session table, Lambda function (arm64, X-Ray, own log group) behind a streaming
+// Function URL, an optional HTTP API with its own buffered function, an optional SNS topic the function is
+// subscribed to (with a dead-letter queue), and one role limited to that table, its index, the monitor's
+// read-only APIs and publishing to that topic.
 // template.yaml at the repository root is the same stack for AWS SAM; infra/test keeps the two in step.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +20,9 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SessionTable } from './table.js';
 
@@ -31,8 +36,11 @@ export interface ServerSettings {
   allowedOrigins: string[];
   /** `ENABLE_COMPRESSION`. */
   enableCompression: boolean;
-  /** `MAX_RESPONSE_SIZE_MB`: keep it under Lambda's 6 MB buffered response limit. */
-  maxResponseSizeMb: number;
+  /**
+   * `MAX_RESPONSE_SIZE_MB`; null leaves the variable unset, so each entry takes its own limit (200 MB
+   * streaming, 6 MB buffered). Both functions share one environment: a number applies to both.
+   */
+  maxResponseSizeMb: number | null;
   /** `SESSION_IDLE_SECONDS`. */
   sessionIdleSeconds: number;
   /** `POWERTOOLS_SERVICE_NAME`: the `service` of log lines, metrics and traces. */
@@ -48,7 +56,7 @@ export function serverDefaults(): ServerSettings {
     sessionIdleSeconds: number;
     allowedOrigins: string[];
     enableCompression: boolean;
-    maxResponseSizeMb: number;
+    maxResponseSizeMb: number | null;
     logLevel: ServerSettings['logLevel'];
     adminTools: boolean;
   };
@@ -63,8 +71,15 @@ export function serverDefaults(): ServerSettings {
   };
 }
 
-/** Where `npm run build:lambda` puts the buffered Lambda bundle (`index.mjs`, handler `index.handler`). */
+/** Where `npm run build:lambda` puts the Lambda bundle (`index.mjs`, with both {@link HANDLERS}). */
 export const DEFAULT_CODE_PATH = fileURLToPath(new URL('../../dist/lambda/http', import.meta.url));
+
+/**
+ * The bundle's two entry points. `streamingHandler` is wrapped in `awslambda.streamifyResponse` (a Function URL
+ * with `InvokeMode: RESPONSE_STREAM`); its bytes carry the streaming prelude, so a buffered integration (the
+ * HTTP API) runs `handler` instead. Both also take SNS events.
+ */
+export const HANDLERS = { streaming: 'index.streamingHandler', buffered: 'index.handler' } as const;
 
 /** Options of {@link McpStack}. */
 export interface McpStackProps extends StackProps {
@@ -77,8 +92,16 @@ export interface McpStackProps extends StackProps {
    * cannot send without a signing proxy.
    */
   functionUrlAuthType?: lambda.FunctionUrlAuthType;
-  /** Also put an API Gateway HTTP API (buffered) in front of the function. Default false. */
+  /**
+   * Also put an API Gateway HTTP API in front of the server, with a function of its own running the buffered
+   * entry (same code, role and environment). Default false.
+   */
   httpApi?: boolean;
+  /**
+   * Also create an SNS topic for events: the function is subscribed to it (a dead-letter queue keeps what SNS
+   * cannot deliver), may publish to it, and gets `SNS_TOPIC_ARN`. Default false.
+   */
+  sns?: boolean;
   /** How long the function's log group keeps events. Default one month. */
   logRetention?: logs.RetentionDays;
   /** A fixed table name; default generated. */
@@ -120,26 +143,33 @@ const MONITOR_READ_ACTIONS = [
 /**
  * The lambda-mcp reference server (examples/aws-monitor) on Lambda with its DynamoDB session table.
  *
- * Endpoints, both buffered today:
- * - **Function URL** (always): the function's own HTTPS endpoint. Requests run up to the function timeout
- *   (900 s at most), responses up to 6 MB; no custom domain (put CloudFront in front for one). It switches to
- *   `InvokeMode: RESPONSE_STREAM` when the streaming Lambda entry lands, so GET streams can stay open.
- * - **HTTP API** (`httpApi: true`): API Gateway in front of the same function. It gives custom domains, JWT
- *   authorizers, throttling and access logs, but caps every request at 30 s and never streams.
+ * Endpoints:
+ * - **Function URL** (always), on the main function running `index.streamingHandler` with
+ *   `InvokeMode: RESPONSE_STREAM`: GET streams and SSE answers stay open (live) up to the function timeout
+ *   (900 s at most). No custom domain (put CloudFront in front for one).
+ * - **HTTP API** (`httpApi: true`): API Gateway with a second function running the buffered `index.handler`
+ *   (same code, role and environment). Custom domains, JWT authorizers, throttling and access logs, but every
+ *   request ends at 30 s and nothing streams.
  *
- * Deferred to the SNS ingest handler (a later change): the optional SNS topic, its subscription with a
- * dead-letter queue, `SNS_TOPIC_ARN` and `sns:Publish` on that topic only. They will arrive as an optional
- * prop; nothing is created for them before the handler that consumes them exists.
+ * Events (`sns: true`): an SNS topic with the main function subscribed to it. SNS invokes it asynchronously
+ * (the Invoke API, where a streaming handler's output is discarded); deliveries SNS cannot make at all land in
+ * an SSE-SQS dead-letter queue that only this topic may send to.
  */
 export class McpStack extends Stack {
   /** The session table. */
   readonly table: SessionTable;
-  /** The server function. */
+  /** The server function: the streaming entry behind the Function URL, subscribed to the topic. */
   readonly fn: lambda.Function;
   /** Its Function URL. */
   readonly functionUrl: lambda.FunctionUrl;
   /** The HTTP API, when `httpApi` is on. */
   readonly httpApi?: apigwv2.HttpApi;
+  /** The HTTP API's function (the buffered entry), when `httpApi` is on. */
+  readonly httpApiFn?: lambda.Function;
+  /** The event topic, when `sns` is on. */
+  readonly topic?: sns.Topic;
+  /** The topic subscription's dead-letter queue, when `sns` is on. */
+  readonly deadLetterQueue?: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: McpStackProps = {}) {
     super(scope, id, props);
@@ -185,7 +215,13 @@ export class McpStack extends Stack {
     });
     stableId(logGroup, 'McpLogGroup');
 
-    // SSE_MODE is left to the entry point: the buffered entry polls, the streaming one will stream.
+    if (props.sns) {
+      this.topic = new sns.Topic(this, 'Topic');
+      stableId(this.topic, 'McpTopic');
+    }
+
+    // SSE_MODE (and by default MAX_RESPONSE_SIZE_MB) is left to the entry point: the buffered entry polls and
+    // answers up to 6 MB, the streaming one streams live, up to 200 MB.
     const environment: Record<string, string> = {
       STORE: 'dynamodb',
       SESSION_TABLE_NAME: table.tableName,
@@ -193,25 +229,32 @@ export class McpStack extends Stack {
       SESSION_IDLE_SECONDS: String(server.sessionIdleSeconds),
       ...(server.allowedOrigins.length > 0 && { ALLOWED_ORIGINS: server.allowedOrigins.join(',') }),
       ENABLE_COMPRESSION: String(server.enableCompression),
-      MAX_RESPONSE_SIZE_MB: String(server.maxResponseSizeMb),
+      ...(server.maxResponseSizeMb !== null && { MAX_RESPONSE_SIZE_MB: String(server.maxResponseSizeMb) }),
       LOG_LEVEL: server.logLevel,
       ADMIN_TOOLS: String(server.adminTools),
       POWERTOOLS_SERVICE_NAME: server.serviceName,
       NODE_OPTIONS: '--enable-source-maps',
+      ...(this.topic && { SNS_TOPIC_ARN: this.topic.topicArn }),
     };
 
-    this.fn = new lambda.Function(this, 'Function', {
-      description: 'lambda-mcp reference server (aws-monitor), buffered HTTP entry',
+    // One asset for both functions: the same bundle holds both entry points.
+    const code = lambda.Code.fromAsset(props.codePath ?? DEFAULT_CODE_PATH);
+    const functionProps = {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(props.codePath ?? DEFAULT_CODE_PATH),
+      code,
       memorySize: memorySize.valueAsNumber,
       timeout: Duration.seconds(timeout.valueAsNumber),
       // Adds xray:PutTraceSegments and xray:PutTelemetryRecords (on *, X-Ray has no resources) to the role.
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       environment,
+    };
+
+    this.fn = new lambda.Function(this, 'Function', {
+      ...functionProps,
+      description: 'lambda-mcp reference server (aws-monitor), streaming entry (Function URL, SNS)',
+      handler: HANDLERS.streaming,
     });
     stableId(this.fn, 'McpFunction');
     if (this.fn.role) stableId(this.fn.role, 'McpFunctionRole');
@@ -231,12 +274,22 @@ export class McpStack extends Stack {
     this.fn.addToRolePolicy(
       new iam.PolicyStatement({ sid: 'MonitorReadOnly', actions: MONITOR_READ_ACTIONS, resources: ['*'] }),
     );
+    if (this.topic) {
+      // Publishing to the event topic, and to no other.
+      this.fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'Notifications',
+          actions: ['sns:Publish'],
+          resources: [this.topic.topicArn],
+        }),
+      );
+    }
 
-    // Buffered until the streaming entry lands; then InvokeMode.RESPONSE_STREAM. CORS stays off: lambda-mcp
-    // answers CORS itself (ALLOWED_ORIGINS), and a URL-level CORS configuration would override its headers.
+    // The streaming entry: live SSE up to the function timeout. CORS stays off: lambda-mcp answers CORS itself
+    // (ALLOWED_ORIGINS), and a URL-level CORS configuration would override its headers.
     this.functionUrl = this.fn.addFunctionUrl({
       authType: props.functionUrlAuthType ?? lambda.FunctionUrlAuthType.NONE,
-      invokeMode: lambda.InvokeMode.BUFFERED,
+      invokeMode: lambda.InvokeMode.RESPONSE_STREAM,
     });
     stableId(this.functionUrl, 'McpFunctionUrl');
     // With NONE, CDK adds the two resource-policy statements a public URL needs (InvokeFunctionUrl, and
@@ -245,7 +298,36 @@ export class McpStack extends Stack {
       if (child instanceof lambda.CfnPermission) {
         const viaUrl = child.action === 'lambda:InvokeFunctionUrl';
         child.overrideLogicalId(viaUrl ? 'McpFunctionUrlPermission' : 'McpFunctionUrlInvokePermission');
+        renamed.add(child);
       }
+    }
+
+    if (this.topic) {
+      // What SNS cannot deliver (the function missing, its permission gone, throttling past SNS's retries)
+      // waits here 14 days. Failures inside the function are Lambda's asynchronous retries, not SNS's.
+      this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        retentionPeriod: Duration.days(14),
+      });
+      stableId(this.deadLetterQueue, 'McpTopicDeadLetterQueue');
+      // Adds the subscription with its RedrivePolicy, lambda:InvokeFunction for sns.amazonaws.com from this
+      // topic only, and the queue policy letting this topic (only) send to the dead-letter queue.
+      this.topic.addSubscription(
+        new subscriptions.LambdaSubscription(this.fn, { deadLetterQueue: this.deadLetterQueue }),
+      );
+      renameAll(this.fn, {
+        'AWS::SNS::Subscription': 'McpTopicSubscription',
+        'AWS::Lambda::Permission': 'McpTopicInvokePermission',
+      });
+      renameAll(this.deadLetterQueue, { 'AWS::SQS::QueuePolicy': 'McpTopicDeadLetterQueuePolicy' });
+      new CfnOutput(this, 'TopicArn', {
+        value: this.topic.topicArn,
+        description: 'The event topic (npm run publish-event -- --topic-arn <TopicArn> ...)',
+      });
+      new CfnOutput(this, 'DeadLetterQueueUrl', {
+        value: this.deadLetterQueue.queueUrl,
+        description: 'Messages SNS could not deliver to the function',
+      });
     }
     new CfnOutput(this, 'FunctionUrl', {
       value: this.functionUrl.url,
@@ -253,11 +335,19 @@ export class McpStack extends Stack {
     });
 
     if (props.httpApi) {
+      // The buffered entry: a streaming handler's prelude would reach HTTP API clients as part of the body.
+      this.httpApiFn = new lambda.Function(this, 'HttpApiFunction', {
+        ...functionProps,
+        description: 'lambda-mcp reference server (aws-monitor), buffered entry (HTTP API)',
+        handler: HANDLERS.buffered,
+        ...(this.fn.role && { role: this.fn.role }),
+      });
+      stableId(this.httpApiFn, 'McpHttpApiFunction');
       // No authorizer: as with a NONE Function URL, MCP authorization is the server's job.
       this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
         apiName: Aws.STACK_NAME,
         description: 'lambda-mcp reference server (buffered, 30 s per request)',
-        defaultIntegration: new HttpLambdaIntegration('Integration', this.fn),
+        defaultIntegration: new HttpLambdaIntegration('Integration', this.httpApiFn),
       });
       stableId(this.httpApi, 'HttpApi');
       renameAll(this.httpApi, {
@@ -279,15 +369,25 @@ export class McpStack extends Stack {
 // Logical ids: every resource that template.yaml also declares gets the id it has there, so the two
 // templates name the same resources alike (and the tests compare them resource by resource).
 
+/** The resources {@link stableId} and {@link renameAll} have named. */
+const renamed = new WeakSet<Construct>();
+
 /** Gives a construct's CloudFormation resource the logical id template.yaml uses for the same resource. */
 function stableId(construct: Construct, logicalId: string): void {
-  (construct.node.defaultChild as CfnResource).overrideLogicalId(logicalId);
+  const resource = construct.node.defaultChild as CfnResource;
+  resource.overrideLogicalId(logicalId);
+  renamed.add(resource);
 }
 
-/** Renames the CloudFormation resources under `scope` by type (one of each type; CDK makes them internally). */
+/**
+ * Renames the CloudFormation resources under `scope` by type (one of each type; CDK makes them internally),
+ * leaving alone those already given a logical id here.
+ */
 function renameAll(scope: Construct, idsByType: Record<string, string>): void {
   for (const child of scope.node.findAll()) {
     const logicalId = CfnResource.isCfnResource(child) ? idsByType[child.cfnResourceType] : undefined;
-    if (logicalId && child !== scope.node.defaultChild) (child as CfnResource).overrideLogicalId(logicalId);
+    if (!logicalId || child === scope.node.defaultChild || renamed.has(child)) continue;
+    (child as CfnResource).overrideLogicalId(logicalId);
+    renamed.add(child);
   }
 }

@@ -1,6 +1,7 @@
 // What the CDK stack (stack.test.ts) and template.yaml (sam-template.test.ts) must both say: the table as
-// `createTableInput` defines it, runtime, environment, exact IAM statements; plus offline synthesis and a
-// rendering that makes values written with different intrinsics (Fn::Join, Fn::Sub, !GetAtt) comparable.
+// `createTableInput` defines it, logical ids, handlers, runtime, environment, exact IAM statements, the SNS
+// topic with its subscription and dead-letter queue; plus offline synthesis and a rendering that makes values
+// written with different intrinsics (Fn::Join, Fn::Sub, !GetAtt) comparable.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,8 +37,33 @@ export interface Statement {
   Resource: unknown;
 }
 
-/** The function's runtime settings. */
-export const FUNCTION = { runtime: 'nodejs22.x', architecture: 'arm64', handler: 'index.handler' };
+/** The functions' runtime settings. */
+export const FUNCTION = { runtime: 'nodejs22.x', architecture: 'arm64' };
+
+/**
+ * The logical ids both templates use. `function` runs the streaming entry behind the Function URL and is the
+ * topic's subscriber; `httpApiFunction` runs the buffered entry for the HTTP API, with the same code, role
+ * (`role`) and environment.
+ */
+export const IDS = {
+  function: 'McpFunction',
+  role: 'McpFunctionRole',
+  logGroup: 'McpLogGroup',
+  functionUrl: 'McpFunctionUrl',
+  httpApiFunction: 'McpHttpApiFunction',
+  topic: 'McpTopic',
+  subscription: 'McpTopicSubscription',
+  topicPermission: 'McpTopicInvokePermission',
+  deadLetterQueue: 'McpTopicDeadLetterQueue',
+  deadLetterQueuePolicy: 'McpTopicDeadLetterQueuePolicy',
+} as const;
+
+/**
+ * The bundle's entry points: `streamingHandler` (wrapped in `awslambda.streamifyResponse`) for the
+ * RESPONSE_STREAM Function URL, `handler` (buffered) for the HTTP API, whose integration cannot take a
+ * streaming prelude.
+ */
+export const HANDLERS = { streaming: 'index.streamingHandler', buffered: 'index.handler' };
 
 /** The DynamoDB data actions lambda-mcp's stores call, sorted. */
 export const TABLE_ACTIONS = [
@@ -70,7 +96,7 @@ const serverConfig = JSON.parse(
   server: { name: string };
   sessionIdleSeconds: number;
   enableCompression: boolean;
-  maxResponseSizeMb: number;
+  maxResponseSizeMb: number | null;
   logLevel: string;
   adminTools: boolean;
 };
@@ -82,12 +108,18 @@ export const ENVIRONMENT: Record<string, string> = {
   MCP_REQUEST_STATE_KEY: '{{RequestStateKey}}',
   SESSION_IDLE_SECONDS: String(serverConfig.sessionIdleSeconds),
   ENABLE_COMPRESSION: String(serverConfig.enableCompression),
-  MAX_RESPONSE_SIZE_MB: String(serverConfig.maxResponseSizeMb),
+  // Unset when the file says null: each entry then takes its own limit.
+  ...(serverConfig.maxResponseSizeMb !== null && {
+    MAX_RESPONSE_SIZE_MB: String(serverConfig.maxResponseSizeMb),
+  }),
   LOG_LEVEL: serverConfig.logLevel,
   ADMIN_TOOLS: String(serverConfig.adminTools),
   POWERTOOLS_SERVICE_NAME: serverConfig.server.name,
   NODE_OPTIONS: '--enable-source-maps',
 };
+
+/** The function environment with the SNS topic on. */
+export const SNS_ENVIRONMENT: Record<string, string> = { ...ENVIRONMENT, SNS_TOPIC_ARN: `{{${IDS.topic}}}` };
 
 /** The memory, timeout and key parameters, as both templates declare them. */
 export const PARAMETERS = {
@@ -203,15 +235,87 @@ export function expectTable(resource: CfnResourceJson): void {
 }
 
 /**
- * Asserts the function's own statements, exactly: the table and its index with the stores' data actions,
- * and the monitor's reads on `*`. X-Ray statements come with active tracing and are checked apart.
+ * Asserts the role's own statements, exactly: the table and its index with the stores' data actions (global
+ * events live in the same table, so nothing more), the monitor's reads on `*`, and with the topic (`sns`)
+ * `sns:Publish` on that topic alone. X-Ray statements come with active tracing and are checked apart.
  */
-export function expectStatements(statements: Statement[]): void {
+export function expectStatements(statements: Statement[], { sns = false } = {}): void {
   expect(statements.map((statement) => render(statement))).toEqual([
     { Sid: 'SessionTable', Effect: 'Allow', Action: TABLE_ACTIONS, Resource: tableResources() },
     { Sid: 'MonitorReadOnly', Effect: 'Allow', Action: MONITOR_ACTIONS, Resource: '*' },
+    ...(sns
+      ? [{ Sid: 'Notifications', Effect: 'Allow', Action: 'sns:Publish', Resource: `{{${IDS.topic}}}` }]
+      : []),
   ]);
   expectNoWildcardActions(statements);
+}
+
+/** The resource types of the SNS option, each once. */
+export const SNS_RESOURCE_TYPES = [
+  'AWS::Lambda::Permission',
+  'AWS::SNS::Subscription',
+  'AWS::SNS::Topic',
+  'AWS::SQS::Queue',
+  'AWS::SQS::QueuePolicy',
+];
+
+/**
+ * Asserts the SNS option's resources, rendered, exactly: the topic; the streaming function subscribed to it
+ * with the dead-letter queue as its RedrivePolicy; SSE-SQS on that queue, kept 14 days; a queue policy letting
+ * only `sns.amazonaws.com` from this topic send; `lambda:InvokeFunction` for SNS from this topic only.
+ */
+export function expectSnsResources(template: CfnTemplate): void {
+  const resource = (id: string) => {
+    const found = template.Resources[id];
+    expect(found, id).toBeDefined();
+    const { Type, Properties, DeletionPolicy, UpdateReplacePolicy } = found as CfnResourceJson;
+    return render({ Type, Properties, DeletionPolicy, UpdateReplacePolicy });
+  };
+  const topic = `{{${IDS.topic}}}`;
+  const queueArn = `{{${IDS.deadLetterQueue}.Arn}}`;
+  expect(resource(IDS.topic)).toEqual({ Type: 'AWS::SNS::Topic' });
+  expect(resource(IDS.subscription)).toEqual({
+    Type: 'AWS::SNS::Subscription',
+    Properties: {
+      Protocol: 'lambda',
+      Endpoint: `{{${IDS.function}.Arn}}`,
+      TopicArn: topic,
+      RedrivePolicy: { deadLetterTargetArn: queueArn },
+    },
+  });
+  expect(resource(IDS.deadLetterQueue)).toEqual({
+    Type: 'AWS::SQS::Queue',
+    Properties: { MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true },
+    DeletionPolicy: 'Delete',
+    UpdateReplacePolicy: 'Delete',
+  });
+  expect(resource(IDS.deadLetterQueuePolicy)).toEqual({
+    Type: 'AWS::SQS::QueuePolicy',
+    Properties: {
+      Queues: [`{{${IDS.deadLetterQueue}}}`],
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'sns.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Resource: queueArn,
+            Condition: { ArnEquals: { 'aws:SourceArn': topic } },
+          },
+        ],
+      },
+    },
+  });
+  expect(resource(IDS.topicPermission)).toEqual({
+    Type: 'AWS::Lambda::Permission',
+    Properties: {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: `{{${IDS.function}.Arn}}`,
+      Principal: 'sns.amazonaws.com',
+      SourceArn: topic,
+    },
+  });
 }
 
 /** The table ARN and its indexes, rendered. */

@@ -1,6 +1,7 @@
 // template.yaml (AWS SAM) against the same expectations as the CDK stack, and against the synthesized stack
 // itself: under the same settings both declare the same resources with the same logical ids and properties,
-// the same function environment and exactly the same IAM statements, so neither can drift from the other.
+// the same functions (handlers, environment, role) and exactly the same IAM statements, so neither can drift
+// from the other.
 import { readFileSync } from 'node:fs';
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,14 +12,18 @@ import {
   type CfnResourceJson,
   type CfnTemplate,
   ENVIRONMENT,
+  expectSnsResources,
   expectStatements,
   expectTable,
   FUNCTION,
+  HANDLERS,
+  IDS,
   only,
   PARAMETERS,
   policyStatements,
   removeSynthesized,
   render,
+  SNS_ENVIRONMENT,
   type Statement,
   synthesize,
   variablesOf,
@@ -119,6 +124,12 @@ function effective(overrides: Record<string, string> = {}): CfnTemplate {
 const VARIANTS: { name: string; props: McpStackProps; parameters: Record<string, string> }[] = [
   { name: 'defaults', props: {}, parameters: {} },
   { name: 'with the HTTP API', props: { httpApi: true }, parameters: { EnableHttpApi: 'true' } },
+  { name: 'with the SNS topic', props: { sns: true }, parameters: { EnableSns: 'true' } },
+  {
+    name: 'with the HTTP API and the SNS topic',
+    props: { httpApi: true, sns: true },
+    parameters: { EnableHttpApi: 'true', EnableSns: 'true' },
+  },
   {
     name: 'with an AWS_IAM Function URL',
     props: { functionUrlAuthType: FunctionUrlAuthType.AWS_IAM },
@@ -131,15 +142,23 @@ const VARIANTS: { name: string; props: McpStackProps; parameters: Record<string,
   },
 ];
 
+/** Resources SAM generates from template.yaml's own and that it may name: the role of McpFunction. */
+const SAM_GENERATED = [IDS.role];
+
 const cdk = synthesize();
 afterAll(removeSynthesized);
-const samFunction = () => sam.Resources.McpFunction?.Properties ?? {};
-const samStatements = () =>
-  (samFunction().Policies as { Statement: Statement[] }[]).flatMap((policy) => policy.Statement);
+/** The statements of McpFunction's policies in `template` (default: template.yaml with default parameters). */
+const samStatements = (template: CfnTemplate = effective()) => {
+  const policies = template.Resources[IDS.function]?.Properties?.Policies as { Statement: Statement[] }[];
+  return (policies ?? []).flatMap((policy) => policy.Statement);
+};
 const cdkStatements = (t: CfnTemplate) =>
   policyStatements(t).filter(
     (statement) => !actionsOf(statement).every((action) => action.startsWith('xray:')),
   );
+/** The functions of a synthesized stack, by logical id. */
+const cdkFunctions = (t: CfnTemplate) =>
+  Object.entries(t.Resources).filter(([, resource]) => resource.Type === 'AWS::Lambda::Function');
 
 describe('template.yaml', () => {
   it('is an AWS SAM template', () => {
@@ -151,7 +170,7 @@ describe('template.yaml', () => {
     const resources = Object.keys(sam.Resources);
     // Parameters and resources share one namespace in CloudFormation.
     expect(parameters.filter((name) => resources.includes(name))).toEqual([]);
-    const known = new Set([...parameters, ...resources]);
+    const known = new Set([...parameters, ...resources, ...SAM_GENERATED]);
     const referred: string[] = [];
     const collect = (value: unknown): void => {
       if (value === null || typeof value !== 'object') return;
@@ -181,11 +200,11 @@ describe('template.yaml', () => {
   });
 
   it('runs the prebuilt bundle on nodejs22.x, arm64, with active tracing and parameterized memory and timeout', () => {
-    const [id, fn] = only(sam, 'AWS::Serverless::Function');
-    expect(id).toBe('McpFunction');
+    const [id, fn] = only(effective(), 'AWS::Serverless::Function');
+    expect(id).toBe(IDS.function);
     expect(fn.Properties).toMatchObject({
       CodeUri: 'dist/lambda/http',
-      Handler: FUNCTION.handler,
+      Handler: HANDLERS.streaming,
       Runtime: FUNCTION.runtime,
       Architectures: [FUNCTION.architecture],
       Tracing: 'Active',
@@ -197,6 +216,57 @@ describe('template.yaml', () => {
     expect(DEFAULT_CODE_PATH.replaceAll('\\', '/').endsWith('/dist/lambda/http')).toBe(true);
   });
 
+  it("gives the HTTP API a function of its own: the buffered entry, with McpFunction's code, role and environment", () => {
+    const template = effective({ EnableHttpApi: 'true' });
+    const functions = Object.entries(template.Resources).filter(
+      ([, resource]) => resource.Type === 'AWS::Serverless::Function',
+    );
+    expect(functions.map(([id]) => id).sort()).toEqual([IDS.function, IDS.httpApiFunction]);
+    const main = template.Resources[IDS.function] as CfnResourceJson;
+    const buffered = template.Resources[IDS.httpApiFunction] as CfnResourceJson;
+    expect(buffered.Metadata).toEqual({ SkipBuild: true });
+    expect(buffered.Properties?.Handler).toBe(HANDLERS.buffered);
+    expect(render(buffered.Properties?.Role)).toBe(`{{${IDS.role}.Arn}}`);
+    expect(buffered.Properties?.Policies).toBeUndefined();
+    for (const key of [
+      'CodeUri',
+      'Runtime',
+      'Architectures',
+      'MemorySize',
+      'Timeout',
+      'Tracing',
+      'LoggingConfig',
+    ]) {
+      expect(buffered.Properties?.[key], key).toEqual(main.Properties?.[key]);
+    }
+    const settings: Record<string, string>[] = [
+      {},
+      { EnableSns: 'true', AllowedOrigins: 'https://app.example' },
+    ];
+    for (const parameters of settings) {
+      const both = effective({ EnableHttpApi: 'true', ...parameters });
+      expect(variablesOf(both.Resources[IDS.httpApiFunction])).toEqual(
+        variablesOf(both.Resources[IDS.function]),
+      );
+    }
+    expect(render(template.Resources.HttpApiIntegration?.Properties?.IntegrationUri)).toBe(
+      `{{${IDS.httpApiFunction}.Arn}}`,
+    );
+    expect(effective().Resources[IDS.httpApiFunction]).toBeUndefined();
+  });
+
+  it('with EnableSns, declares the topic, the subscription, its dead-letter queue and the permissions', () => {
+    const template = effective({ EnableSns: 'true' });
+    expectSnsResources(template);
+    expect(variablesOf(template.Resources[IDS.function])).toEqual(SNS_ENVIRONMENT);
+    expectStatements(samStatements(template), { sns: true });
+    const none = effective();
+    for (const id of [IDS.topic, IDS.subscription, IDS.topicPermission, IDS.deadLetterQueue]) {
+      expect(none.Resources[id], id).toBeUndefined();
+    }
+    expect(Object.keys(none.Outputs ?? {})).not.toContain('TopicArn');
+  });
+
   it('declares the memory, timeout and key parameters exactly as the CDK stack', () => {
     for (const [name, expected] of Object.entries(PARAMETERS)) {
       expect(sam.Parameters?.[name], name).toMatchObject(expected);
@@ -206,9 +276,13 @@ describe('template.yaml', () => {
 
   it('grants exactly the same statements as the CDK stack, plus X-Ray writes through Tracing', () => {
     expectStatements(samStatements());
-    expect(samStatements().map(render)).toEqual(cdkStatements(cdk).map(render));
     const actions = (statements: Statement[]) => statements.flatMap(actionsOf).sort();
-    expect(actions(samStatements())).toEqual(actions(cdkStatements(cdk)));
+    for (const variant of VARIANTS) {
+      const sam = samStatements(effective(variant.parameters));
+      const stack = cdkStatements(synthesize(variant.props));
+      expect(sam.map(render), variant.name).toEqual(stack.map(render));
+      expect(actions(sam), variant.name).toEqual(actions(stack));
+    }
   });
 
   it('sets the documented environment by default', () => {
@@ -219,21 +293,34 @@ describe('template.yaml', () => {
     const stack = synthesize(props);
     const template = effective(parameters);
 
-    it('set the same function environment and settings', () => {
-      const [, cdkFn] = only(stack, 'AWS::Lambda::Function');
-      const samFn = template.Resources.McpFunction?.Properties ?? {};
-      expect(variablesOf(template.Resources.McpFunction)).toEqual(variablesOf(cdkFn));
-      for (const key of ['Description', 'Handler', 'Runtime', 'Architectures', 'MemorySize', 'Timeout']) {
-        expect(samFn[key], key).toEqual(cdkFn.Properties?.[key]);
+    it('declare the same functions, with the same handlers, environment and settings', () => {
+      const samFunctions = Object.entries(template.Resources).filter(
+        ([, resource]) => resource.Type === 'AWS::Serverless::Function',
+      );
+      expect(samFunctions.map(([id]) => id).sort()).toEqual(
+        cdkFunctions(stack)
+          .map(([id]) => id)
+          .sort(),
+      );
+      for (const [id, cdkFn] of cdkFunctions(stack)) {
+        const samFn = template.Resources[id]?.Properties ?? {};
+        expect(variablesOf(template.Resources[id]), id).toEqual(variablesOf(cdkFn));
+        for (const key of ['Description', 'Handler', 'Runtime', 'Architectures', 'MemorySize', 'Timeout']) {
+          expect(samFn[key], `${id}.${key}`).toEqual(cdkFn.Properties?.[key]);
+        }
+        expect(samFn.LoggingConfig, id).toEqual(cdkFn.Properties?.LoggingConfig);
+        expect({ Mode: samFn.Tracing }, id).toEqual(cdkFn.Properties?.TracingConfig);
+        // McpFunction's role is the one SAM generates; any other function names it.
+        if (id !== IDS.function) expect(render(samFn.Role), id).toEqual(render(cdkFn.Properties?.Role));
       }
-      expect(samFn.LoggingConfig).toEqual(cdkFn.Properties?.LoggingConfig);
-      expect({ Mode: samFn.Tracing }).toEqual(cdkFn.Properties?.TracingConfig);
     });
 
     it('declare the same other resources, under the same logical ids, with the same properties', () => {
       const functionAndRole = ['AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::IAM::Policy'];
       const cdkRest = Object.entries(stack.Resources).filter(([, r]) => !functionAndRole.includes(r.Type));
-      const samRest = Object.entries(template.Resources).filter(([id]) => id !== 'McpFunction');
+      const samRest = Object.entries(template.Resources).filter(
+        ([, r]) => r.Type !== 'AWS::Serverless::Function',
+      );
       expect(samRest.map(([id]) => id).sort()).toEqual(cdkRest.map(([id]) => id).sort());
       for (const [id, resource] of cdkRest) {
         const twin = template.Resources[id] as CfnResourceJson;
