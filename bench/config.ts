@@ -17,6 +17,14 @@ export interface BenchConfig {
   minify: boolean;
   /** Keep the bundle directory instead of removing it (its path is printed). */
   keepBundles: boolean;
+  /** Fan-out: live GET streams (one 2025 session each); 0 skips the fan-out measurement. */
+  fanoutStreams: number;
+  /** Fan-out: paced events of the latency phase. */
+  fanoutEvents: number;
+  /** Fan-out: events of the throughput burst. */
+  fanoutBurst: number;
+  /** Fan-out: one latency-phase event every this many ms (offered schedule). */
+  fanoutIntervalMs: number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
@@ -43,5 +51,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     warmRounds: integer(env, 'BENCH_WARM_ROUNDS', 4, 1),
     minify: flag(env, 'BENCH_MINIFY'),
     keepBundles: flag(env, 'BENCH_KEEP_BUNDLES'),
+    fanoutStreams: integer(env, 'BENCH_FANOUT_STREAMS', 1000, 0),
+    fanoutEvents: integer(env, 'BENCH_FANOUT_EVENTS', 200, 1),
+    fanoutBurst: integer(env, 'BENCH_FANOUT_BURST', 1000, 1),
+    fanoutIntervalMs: integer(env, 'BENCH_FANOUT_INTERVAL_MS', 5, 0),
   };
 }

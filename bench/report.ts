@@ -1,7 +1,8 @@
 // Turns the measurements into what `npm run bench` prints: machine facts, bundle sizes, the cold-start and
-// warm tables, and the ours/SDK ratios. Pure formatting; `run.ts` gathers the figures.
+// warm tables, the ours/SDK ratios and the fan-out figures. Pure formatting; `run.ts` gathers the figures.
 import type { Bundle, ColdBaseline, ColdResult } from './cold/measure.js';
 import type { BenchConfig } from './config.js';
+import type { FanoutResult } from './fanout.js';
 import type { SubjectName } from './subjects/types.js';
 import type { WarmResult } from './warm.js';
 
@@ -41,6 +42,8 @@ export interface BenchResults {
   ratios: Ratio[];
   /** What each subject's `onerror` reported during the warm runs. */
   reportedErrors: Record<SubjectName, string[]>;
+  /** Live GET stream fan-out of published events (ours only); null when skipped (`BENCH_FANOUT_STREAMS=0`). */
+  fanout: FanoutResult | null;
 }
 
 const COLD_TITLES = { modern: '2026-07-28 tools/call', legacy: '2025-11-25 initialize' } as const;
@@ -96,6 +99,69 @@ function table(header: string[], rows: string[][], align: string): string {
 
 const ms = (value: number, digits: number) => value.toFixed(digits);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+const seconds = (milliseconds: number) => `${(milliseconds / 1000).toFixed(2)} s`;
+
+/** The fan-out section: one line per measurement, labels in a column. */
+export function formatFanout(f: FanoutResult | null): string[] {
+  if (!f) return ['Fan-out: skipped (BENCH_FANOUT_STREAMS=0)'];
+  const { latency: l, throughput: t, rss, heap } = f;
+  const d = l.deliveryMs;
+  const total = f.verified.eventsPerStream;
+  // Below 90 % of the offered rate the schedule slipped: events then go out one per event-loop turn.
+  const saturated = l.publishedEventsPerSecond < 0.9 * l.offeredEventsPerSecond;
+  const row = (label: string, text: string) => `${label.padEnd(12)}${text}`;
+  const out = [
+    `Fan-out: ${f.streams} live GET SSE streams (one 2025-11-25 session each) over HTTP on 127.0.0.1, one ` +
+      `handler: ${f.server}, streamCapacity ${f.streamCapacity}`,
+    'The readers run in this process next to the server, so their HTTP and JSON parsing is in every figure ' +
+      "(a real deployment's clients are elsewhere).",
+    row(
+      'setup',
+      `${f.streams} sessions opened in ${seconds(f.setup.sessionsMs)} (in process); ${f.streams} streams ` +
+        `primed in ${seconds(f.setup.primeMs)}`,
+    ),
+    row(
+      'latency',
+      `${l.events} events offered one every ${l.intervalMs} ms (${l.offeredEventsPerSecond.toFixed(0)}/s), ` +
+        `published at ${l.publishedEventsPerSecond.toFixed(0)}/s` +
+        (saturated ? ' (saturated: the schedule slipped to one event per event-loop turn)' : ''),
+    ),
+    row(
+      '',
+      `publish -> received by a stream, ms (${d.n} samples): p50 ${ms(d.p50, 1)}, p95 ${ms(d.p95, 1)}, ` +
+        `p99 ${ms(d.p99, 1)}, max ${ms(d.max, 1)}`,
+    ),
+    row(
+      'throughput',
+      `burst of ${t.events} events (yielding every 50): published at ${t.publishedEventsPerSecond.toFixed(0)}` +
+        ` events/s; ${t.deliveries} deliveries in ${seconds(t.deliverMs)} = ` +
+        `${t.deliveriesPerSecond.toFixed(0)} deliveries/s`,
+    ),
+    row(
+      'RSS',
+      `before sessions ${mib(rss.beforeSessionsBytes)}, before streams ${mib(rss.beforeStreamsBytes)}, primed ` +
+        `${mib(rss.primedBytes)}, peak during the phases ${mib(rss.peakBytes)}` +
+        (f.collected ? ' (after a full GC, peak excepted)' : ''),
+    ),
+    row(
+      '',
+      `RSS per session and stream ${rss.perSessionAndStreamKiB.toFixed(1)} KiB; JS heap + external per ` +
+        `stream ${heap.perStreamKiB.toFixed(1)} KiB, per session ${heap.perSessionKiB.toFixed(1)} KiB`,
+    ),
+    row(
+      'verified',
+      `every stream received all ${total} events (${f.warmupEvents} warm-up, ${l.events} paced, ${t.events} ` +
+        `burst) exactly once, in order; bus: published ${f.bus.published}, delivered ${f.bus.delivered}, ` +
+        `dropped ${f.bus.dropped}`,
+    ),
+  ];
+  if (f.otherMessages > 0) out.push(row('', `${f.otherMessages} other messages on the streams`));
+  if (f.reportedErrors.length > 0) {
+    out.push(row('errors', `${f.reportedErrors.length} reported, first: ${f.reportedErrors[0]}`));
+  }
+  return out;
+}
 
 /** The printed report. */
 export function formatReport(results: BenchResults): string {
@@ -185,6 +251,7 @@ export function formatReport(results: BenchResults): string {
       out.push('', `${subject}: onerror reported ${errors.length} error(s), first: ${errors[0]}`);
     }
   }
+  out.push('', ...formatFanout(results.fanout));
   out.push('', `Total ${(results.durationMs / 1000).toFixed(1)} s. JSON: bench/results/latest.json`);
   return out.join('\n');
 }

@@ -1,6 +1,7 @@
 // `npm run bench`: lambda-mcp's handler against the SDK's bare `createMcpHandler` over the same server, in
-// one run: cold start (bundled child processes) and warm latency (in process). Prints a report and writes
-// bench/results/latest.json. Knobs: environment variables, see bench/README.md.
+// one run: cold start (bundled child processes) and warm latency (in process); then lambda-mcp's fan-out of
+// published events to live GET streams over HTTP. Prints a report and writes bench/results/latest.json.
+// Knobs: environment variables, see bench/README.md.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { version as esbuildVersion } from 'esbuild';
 import { buildBundles, measureCold, writeBaseline } from './cold/measure.js';
 import { readConfig } from './config.js';
+import { measureFanoutInChild } from './fanout.js';
 import { type BenchResults, formatReport, type Machine, ratios } from './report.js';
 import { createOurs } from './subjects/ours.js';
 import { createSdk } from './subjects/sdk.js';
@@ -74,6 +76,23 @@ async function main(): Promise<void> {
       );
     }
 
+    let fanout: BenchResults['fanout'] = null;
+    if (config.fanoutStreams > 0) {
+      progress(
+        `fan-out: ${config.fanoutStreams} streams, ${config.fanoutEvents} paced events, ` +
+          `burst of ${config.fanoutBurst}`,
+      );
+      // In a fresh process, for clean RSS figures. Rejects (failing the run) when any stream missed, repeated
+      // or reordered an event, or was dropped.
+      fanout = await measureFanoutInChild({
+        streams: config.fanoutStreams,
+        events: config.fanoutEvents,
+        burst: config.fanoutBurst,
+        intervalMs: config.fanoutIntervalMs,
+        onProgress: (message) => progress(`  ${message}`),
+      });
+    }
+
     const results: BenchResults = {
       generatedAt: new Date().toISOString(),
       durationMs: performance.now() - started,
@@ -91,6 +110,7 @@ async function main(): Promise<void> {
         ours: subjects.ours.errors.map(String),
         sdk: subjects.sdk.errors.map(String),
       },
+      fanout,
     };
     await mkdir(RESULTS, { recursive: true });
     await writeFile(join(RESULTS, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
