@@ -244,7 +244,9 @@ export function formatBytes(bytes: number): string {
 
 /** The printed report of one artifact: every code file with its role and size, then the totals. */
 export function formatArtifact(artifact: LambdaArtifact): string {
-  const lines = [`${artifact.name}: ${relative(process.cwd(), artifact.dir) || '.'} (handler index.handler)`];
+  const lines = [
+    `${artifact.name}: ${relative(process.cwd(), artifact.dir) || '.'} (handlers index.handler, buffered; index.streamingHandler, response streaming)`,
+  ];
   const width = Math.max(...artifact.files.map((file) => file.path.length));
   const row = (file: ArtifactFile, note = '') =>
     `  ${file.role.padEnd(7)} ${file.path.padEnd(width)} ${formatBytes(file.bytes).padStart(10)}${note}`;
