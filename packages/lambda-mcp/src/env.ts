@@ -8,8 +8,9 @@ export const LOOPBACK_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
 
 /**
  * Reads `ALLOWED_ORIGINS` (comma-separated origins or hostnames, `*` for any), `SSE_MODE` (`live` or
- * `poll`, see `LambdaMcpOptions.sse`) and `MAX_STREAM_SECONDS` (longest a live GET stream stays open before
- * a clean close the client resumes from; 0 = no limit). `MCP_REQUEST_STATE_KEY` is read by `createLambdaMcp` itself; the
+ * `poll`, see `LambdaMcpOptions.sse`) `MAX_STREAM_SECONDS` (longest a live GET stream stays open before
+ * a clean close the client resumes from; 0 = no limit) and `EVENT_POLL_INTERVAL_MS` (how often an instance
+ * with open streams reads a shared event log). `MCP_REQUEST_STATE_KEY` is read by `createLambdaMcp` itself; the
  * stores by `storesFromEnv`. Throws a ConfigError naming the key for an invalid value.
  *
  * @example
@@ -34,6 +35,14 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): LambdaMcpO
       throw new ConfigError(`MAX_STREAM_SECONDS must be a whole number from 0 to 86400; got "${maxStream}"`);
     }
     options.maxStreamMs = seconds * 1000;
+  }
+  const poll = env.EVENT_POLL_INTERVAL_MS?.trim();
+  if (poll) {
+    const ms = Number(poll);
+    if (!Number.isInteger(ms) || ms < 50 || ms > 60_000) {
+      throw new ConfigError(`EVENT_POLL_INTERVAL_MS must be a whole number from 50 to 60000; got "${poll}"`);
+    }
+    options.pollIntervalMs = ms;
   }
   return options;
 }

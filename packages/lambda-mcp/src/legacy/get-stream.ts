@@ -206,7 +206,11 @@ export async function streamSessionEvents(o: SessionStreamOptions): Promise<Resp
   );
   for (const event of snapshot.events) write(event);
   for (const logged of published) write(logged);
-  if (o.mode === 'poll' || closed) {
+  if (o.mode === 'poll' && resumingRequestStream && !closed) {
+    // A polled resume of a request stream whose response is not stored yet: hold the answer (bounded) until
+    // it is, reading the log (the call may run on another instance), so the client does not poll in vain.
+    void holdForResponse();
+  } else if (o.mode === 'poll' || closed) {
     // Move the client's position past what was read but not its own, so the next poll starts there.
     if (
       readTo &&
@@ -228,7 +232,29 @@ export async function streamSessionEvents(o: SessionStreamOptions): Promise<Resp
     else o.signal.addEventListener('abort', close, { once: true });
   }
   return new Response(body, { status: 200, headers: { ...SSE_HEADERS, 'mcp-session-id': o.session.id } });
+
+  async function holdForResponse() {
+    const until = Date.now() + RESUME_HOLD_MS;
+    if (o.signal.aborted) close();
+    else o.signal.addEventListener('abort', close, { once: true });
+    while (!closed && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(RESUME_POLL_MS, until - Date.now())));
+      if (closed) break;
+      try {
+        const more = await o.events.read(o.session.id, streamId, cursor);
+        for (const event of more.events) write(event);
+      } catch {
+        break; // The store failed: close; the client resumes from its last id.
+      }
+    }
+    close();
+  }
 }
+
+/** Longest a polled resume of a request stream waits for its response, in ms. */
+const RESUME_HOLD_MS = 10_000;
+/** How often it reads the log meanwhile, in ms. */
+const RESUME_POLL_MS = 250;
 
 /** Whether a logged event belongs on this session's stream: global, or targeted at this session. */
 function entitled(logged: LoggedEvent, sessionId: string): boolean {
