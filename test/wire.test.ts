@@ -251,6 +251,37 @@ describe('2025 era', () => {
     expect(sseMessages(await nothingNew.text())).toEqual([]);
   });
 
+  it('GET in poll mode: resuming a request stream before its answer is stored waits for the answer', async () => {
+    const handler = testHandler({ sse: 'poll' });
+    const id = await openSession(handler);
+    const headers = { 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' };
+    const call = await post(
+      handler,
+      {
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: { name: 'close_then_wait', arguments: { ms: 300 } },
+      },
+      headers,
+    );
+    // The call logged once and closed its stream: the client has the log line and its id, not the answer.
+    const closed = parseSse(await call.text());
+    const lastId = closed.flatMap((e) => (e.id ? [e.id] : [])).at(-1) as string;
+    expect(closed.filter((e) => e.data !== '').map((e) => JSON.parse(e.data).method)).toEqual([
+      'notifications/message',
+    ]);
+    const started = Date.now();
+    const resumed = await handler.fetch(
+      new Request(URL_, { headers: { accept: 'text/event-stream', 'last-event-id': lastId, ...headers } }),
+    );
+    const messages = sseMessages(await resumed.text());
+    expect(messages).toEqual([
+      { jsonrpc: '2.0', id: 7, result: { content: [{ type: 'text', text: 'answered after 300 ms' }] } },
+    ]);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('GET live: two streams on one session both receive each event', async () => {
     const handler = testHandler({ sse: 'live' });
     const id = await openSession(handler);
