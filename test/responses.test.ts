@@ -194,8 +194,8 @@ describe('maxResponseBytes', () => {
     expect(body.error.message).toMatch(/^Response too large: \d+ bytes exceeds the limit of 1000 bytes/);
   });
 
-  it('leaves SSE answers to the event log', async () => {
-    const handler = testHandler({ maxResponseBytes: 10 });
+  it('checks an answer sent over SSE on its own, after the notifications before it', async () => {
+    const handler = testHandler({ maxResponseBytes: 1000 });
     const id = await openSession(handler);
     const headers = { 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' };
     await post(
@@ -207,6 +207,26 @@ describe('maxResponseBytes', () => {
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     const events = parseSse(await response.text());
     expect(JSON.parse(events.at(-1)?.data ?? '{}')).toEqual(echoed(12, 'done after 2'));
+
+    // The same call with a long answer: the notifications stream, the answer becomes the size error.
+    const long = await post(handler, call(13, 'chatty', { count: 2, text: LONG_TEXT }), headers);
+    const messages = parseSse(await long.text())
+      .filter((e) => e.data !== '')
+      .map((e) => JSON.parse(e.data));
+    expect(messages.slice(0, -1).map((m) => m.method)).toEqual([
+      'notifications/message',
+      'notifications/message',
+    ]);
+    expect(messages.at(-1)).toEqual({
+      jsonrpc: '2.0',
+      id: 13,
+      error: {
+        code: -32603,
+        message: expect.stringMatching(
+          /^Response too large: \d+ bytes exceeds the limit of 1000 bytes \(MAX_RESPONSE_SIZE_MB\)$/,
+        ),
+      },
+    });
   });
 });
 

@@ -99,7 +99,7 @@ export interface LambdaMcpOptions {
   compression?: boolean;
   /**
    * Largest JSON answer, in bytes: a larger one becomes a JSON-RPC `-32603` "Response too large" error for the
-   * same request id(s), headers kept. SSE answers are bounded per event by the event log instead. Checked
+   * same request id(s), headers kept; a 2025-era answer sent over SSE gets the same error event. Checked
    * before compression. Default: no limit.
    */
   maxResponseBytes?: number;
@@ -244,6 +244,7 @@ export function createLambdaMcp(
     feed,
     streamCapacity: options.streamCapacity ?? 1024,
     internalEvents: options.internalEvents ?? false,
+    ...(options.maxResponseBytes !== undefined && { maxResponseBytes: options.maxResponseBytes }),
     onerror,
     now: options.now ?? Date.now,
   });

@@ -9,8 +9,7 @@ import { RpcCode } from './responses.js';
  * for the same id (a single response), or an array with one such error per id (a 2025-03-26 batch); the
  * response headers (`Mcp-Session-Id` included) are kept, except `Content-Length`. A body within the limit is
  * returned unchanged in an equivalent response. Other media types pass through untouched: in particular SSE
- * (`text/event-stream`) answers, whose size is bounded per event by the session's event log instead (the
- * DynamoDB event store's `maxEventBytes`). `onExceeded`, when given, is called with the body size before the
+ * (`text/event-stream`) answers, whose terminal responses the 2025 session transport checks one by one. `onExceeded`, when given, is called with the body size before the
  * error is returned.
  *
  * @example
@@ -27,10 +26,7 @@ export async function limitResponseSize(
   if (bytes.byteLength <= maxBytes) return new Response(bytes, { ...init, headers: response.headers });
 
   onExceeded?.(bytes.byteLength);
-  const error = {
-    code: RpcCode.InternalError,
-    message: `Response too large: ${bytes.byteLength} bytes exceeds the limit of ${maxBytes} bytes (MAX_RESPONSE_SIZE_MB)`,
-  };
+  const error = responseTooLarge(bytes.byteLength, maxBytes);
   const parsed = parseJson(bytes);
   const body = Array.isArray(parsed)
     ? parsed.map((message) => ({ jsonrpc: '2.0', id: idOf(message), error }))
@@ -38,6 +34,14 @@ export async function limitResponseSize(
   const headers = new Headers(response.headers);
   headers.delete('content-length');
   return new Response(JSON.stringify(body), { status: 200, headers });
+}
+
+/** The JSON-RPC error that replaces an answer of `bytes` over the limit of `maxBytes`. */
+export function responseTooLarge(bytes: number, maxBytes: number): { code: number; message: string } {
+  return {
+    code: RpcCode.InternalError,
+    message: `Response too large: ${bytes} bytes exceeds the limit of ${maxBytes} bytes (MAX_RESPONSE_SIZE_MB)`,
+  };
 }
 
 /** The JSON-RPC id of a response message, or `null` when it has none (or is not an object). */

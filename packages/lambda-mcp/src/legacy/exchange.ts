@@ -12,6 +12,7 @@ import {
   type RequestId,
 } from '@modelcontextprotocol/server';
 import { HttpError } from '../errors.js';
+import { responseTooLarge } from '../http/response-limit.js';
 import { RpcCode, SSE_HEADERS, sseComment, sseMessage, ssePriming } from '../http/responses.js';
 import type { StoredEvent } from '../stores/types.js';
 import { supportsPriming } from './versions.js';
@@ -44,6 +45,8 @@ export interface ExchangeOptions {
   /** Called once when every request is answered or the exchange failed. */
   onDone: () => void;
   onerror: (error: Error) => void;
+  /** Largest terminal response over SSE, in bytes of JSON; a larger one becomes a `-32603` error for its id. */
+  maxResponseBytes?: number;
 }
 
 /** One exchange's response shaping; feed it the server's outbound messages through {@link Exchange.sink}. */
@@ -151,8 +154,10 @@ export class Exchange {
     });
   }
 
-  async #terminal(response: JSONRPCResponse): Promise<void> {
-    const id = response.id as RequestId;
+  async #terminal(answer: JSONRPCResponse): Promise<void> {
+    const id = answer.id as RequestId;
+    // JSON answers are checked whole by the handler; an SSE one here, on its own.
+    const response = this.#stream ? this.#limited(answer) : answer;
     const request = this.#pending.get(id);
     if (!request || this.#done) return;
     this.#pending.delete(id);
@@ -160,6 +165,15 @@ export class Exchange {
     if (this.#stream) await this.#write(response);
     else this.#collected.push(response);
     if (this.#pending.size === 0) this.#finish();
+  }
+
+  /** An SSE answer over `maxResponseBytes` is replaced by the error a JSON answer would get. */
+  #limited(response: JSONRPCResponse): JSONRPCResponse {
+    const max = this.#options.maxResponseBytes;
+    if (max === undefined) return response;
+    const bytes = Buffer.byteLength(JSON.stringify(response));
+    if (bytes <= max) return response;
+    return { jsonrpc: '2.0', id: response.id, error: responseTooLarge(bytes, max) } as JSONRPCResponse;
   }
 
   async #related(message: JSONRPCMessage): Promise<void> {
@@ -186,7 +200,7 @@ export class Exchange {
     if (this.#options.keepAliveMs > 0) {
       this.#keepAlive = setInterval(() => this.#emit(sseComment('keep-alive')), this.#options.keepAliveMs);
     }
-    for (const response of this.#collected.splice(0)) await this.#write(response);
+    for (const response of this.#collected.splice(0)) await this.#write(this.#limited(response));
   }
 
   async #write(message: JSONRPCMessage): Promise<void> {

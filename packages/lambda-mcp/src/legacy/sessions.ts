@@ -84,6 +84,8 @@ export interface LegacySessionsOptions {
   streamCapacity: number;
   /** Announce session and tool activity on this instance's streams (instance-local, not logged). */
   internalEvents: boolean;
+  /** Largest answer, in bytes of JSON; a larger one becomes a `-32603` error (SSE answers included). */
+  maxResponseBytes?: number;
   onerror: (error: Error) => void;
   now: () => number;
 }
@@ -265,6 +267,7 @@ export class LegacySessions {
         if (session) this.#append(sessionId, STANDALONE_STREAM, message).catch(o.onerror);
       },
       requestsOnStandalone: o.sse === 'poll',
+      ...(o.maxResponseBytes !== undefined && { maxResponseBytes: o.maxResponseBytes }),
       onDone: () => {
         for (const key of keys) this.#inflight.delete(key);
         request.signal.removeEventListener('abort', onAbort);
