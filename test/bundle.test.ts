@@ -7,22 +7,24 @@ import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDynamo, type TestDynamo } from '../packages/lambda-mcp/test/dynamo-harness.js';
 import { buildLambda, composition, formatBytes, type LambdaArtifact, ROOT } from '../scripts/build-lambda.js';
 import { parseSse } from './helpers.js';
+import { installAwsLambdaGlobal, invokeStreaming } from './support/awslambda-standin.js';
 
 /**
  * The issue asked for 400 KiB (409,600 bytes) for the HTTP handler's entry chunk; that is out of reach
- * with the handler's dependencies. Measured (esbuild 0.28.2, minified) the entry is about 656 KiB, of
+ * with the handler's dependencies. Measured (esbuild 0.28.2, minified) the entry is about 673 KiB, of
  * which @modelcontextprotocol/server is 325 KiB (153 KiB of it the Ajv JSON Schema validator it loads as
  * its default), zod 104 KiB and the X-Ray SDK behind the Powertools tracer about 110 KiB (aws-xray-sdk-core,
  * semver, cls-hooked); tool_definitions.yaml is parsed at build time, so no YAML parser ships. Even with the
  * SDK's @cfworker/json-schema validator instead of Ajv and no tracer, the entry would stay above 400 KiB.
  * The budget below is the measured size plus about 5 %, so a new dependency on the start path fails the build.
  */
-const ENTRY_BUDGET_BYTES = 690 * 1024;
+const ENTRY_BUDGET_BYTES = 705 * 1024;
 const REQUEST_STATE_KEY = '5a'.repeat(32);
 /** Variables of the developer's shell that would change what the artifact does. */
 const STORE_VARIABLES = [
@@ -170,6 +172,43 @@ describe('the Lambda artifact', () => {
     const tools = JSON.parse(result.body as string).result.tools as { name: string; title: string }[];
     expect(tools.find((tool) => tool.name === 'session_info')?.title).toBe('Session information');
   });
+});
+
+describe("the artifact's response-streaming entry, under a stand-in of the Lambda runtime", () => {
+  it('answers the Function URL sample behind the HTTP prelude, and ingests the SNS sample', async () => {
+    const uninstall = installAwsLambdaGlobal();
+    try {
+      const entry = (await import(pathToFileURL(artifact.entry).href)) as {
+        streamingHandler: (...args: never[]) => unknown;
+        app: { close(): Promise<void> };
+      };
+      try {
+        const call = invokeStreaming(
+          entry.streamingHandler,
+          JSON.parse(readFileSync(event('function-url-tools-call.json'), 'utf8')),
+        );
+        expect(await call.outcome).toEqual({ status: 'success', warnings: [] });
+        const http = call.response.http();
+        expect(http.prelude.statusCode).toBe(200);
+        const tools = JSON.parse(http.bodyText).result.tools as { name: string }[];
+        expect(tools.map((tool) => tool.name)).toContain('session_info');
+
+        const sns = invokeStreaming(
+          entry.streamingHandler,
+          JSON.parse(readFileSync(event('sns-notification.json'), 'utf8')),
+        );
+        expect(await sns.outcome).toEqual({ status: 'success', warnings: [] });
+        expect(JSON.parse(sns.response.text())).toMatchObject({
+          records: 1,
+          published: [expect.any(String)],
+        });
+      } finally {
+        await entry.app.close();
+      }
+    } finally {
+      uninstall();
+    }
+  }, 60_000);
 });
 
 describe('npm run invoke with the sample events', () => {
