@@ -209,44 +209,24 @@ describe('broadcast fan-out on one instance', () => {
     const stream = await handler.fetch(new Request(URL_, { headers: getHeaders(sessionId) }));
     const reading = collect(stream.body as ReadableStream<Uint8Array>, 'after');
     await handler.publishGlobalEvent({ type: 'before' });
-    const setLevel = await handler.fetch(
-      new Request(URL_, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-session-id': sessionId,
-          'mcp-protocol-version': PROTOCOL,
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 9,
-          method: 'logging/setLevel',
-          params: { level: 'warning' },
+    const setLevel = (level: string, id: number) =>
+      handler.fetch(
+        new Request(URL_, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            'mcp-session-id': sessionId,
+            'mcp-protocol-version': PROTOCOL,
+          },
+          body: JSON.stringify({ jsonrpc: '2.0', id, method: 'logging/setLevel', params: { level } }),
         }),
-      }),
-    );
-    expect(setLevel.status).toBe(200);
+      );
+    expect((await setLevel('warning', 9)).status).toBe(200);
     await handler.publishGlobalEvent({ type: 'muted' });
     await handler.publishGlobalEvent({ type: 'tools/list_changed' });
     // The level goes back down so the closing marker gets through.
-    await handler.fetch(
-      new Request(URL_, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-session-id': sessionId,
-          'mcp-protocol-version': PROTOCOL,
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 10,
-          method: 'logging/setLevel',
-          params: { level: 'info' },
-        }),
-      }),
-    );
+    expect((await setLevel('info', 10)).status).toBe(200);
     await handler.publishGlobalEvent({ type: 'after' });
     const items = await reading;
     const seen = items.flatMap((item) => {
