@@ -1,6 +1,6 @@
 // lambda-mcp-client `test` as a user runs it: the executable in a child process against the reference server
-// (every implemented suite passes, the report and the JSON agree, skips never count as passes) and against
-// broken fixture servers, which must fail with the broken rule named.
+// (every suite passes, the report and the JSON agree, skips never count as passes) and against broken
+// fixture servers, which must fail with the broken rule named.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,7 +120,7 @@ describe('lambda-mcp-client test against the reference server', () => {
     }
   });
 
-  it('--suite all runs the implemented suites; the JSON totals are the tests listed and skips are not passes', async () => {
+  it('--suite all runs every suite; the JSON totals are the tests listed and skips are not passes', async () => {
     const file = join(dir, 'all.json');
     const result = await runTest([
       '--url',
@@ -132,18 +132,21 @@ describe('lambda-mcp-client test against the reference server', () => {
       file,
     ]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('streaming: not implemented yet');
+    expect(result.stdout).not.toContain('not implemented');
     expect(result.stdout).toMatch(/^Tests\n/);
     expect(result.stdout).toMatch(/pass +\d+ ms {2}tools \[2026-07-28\] session_info: call with \{\}/);
 
     const report = readReport(file);
     expect(report.url).toBe(reference.url);
-    expect(report.suites).toEqual(['protocol', 'sessions', 'tools']);
+    expect(report.suites).toEqual(['protocol', 'sessions', 'streaming', 'tools']);
     expect(report.versions).toEqual(VERSIONS);
     expect(Date.parse(report.finishedAt)).toBeGreaterThanOrEqual(Date.parse(report.startedAt));
     expectConsistent(report);
     expect(report.totals.fail).toBe(0);
-    expect(new Set(report.tests.map((t) => t.suite))).toEqual(new Set(['protocol', 'sessions', 'tools']));
+    expect(new Set(report.tests.map((t) => t.suite))).toEqual(
+      new Set(['protocol', 'sessions', 'streaming', 'tools']),
+    );
+    expect(result.stdout).toMatch(/\nstreaming\s+(\d+)\s+0\s+0\s+\1\n/);
     expect(result.stdout).toContain(
       `PASS: ${report.totals.pass} passed, ${report.totals.skip} skipped of ${report.totals.total}, none failed`,
     );
@@ -175,11 +178,47 @@ describe('lambda-mcp-client test against the reference server', () => {
     }
   });
 
-  it('--suite streaming exits 2: the suite is not implemented yet', async () => {
-    const result = await runTest(['--url', reference.url, '--suite', 'streaming']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('the streaming suite is not implemented yet');
-    expect(result.stdout).toBe('');
+  it('passes the streaming suite on every revision, with --concurrency streams, leaving no session behind', async () => {
+    const sessions = async () => (await app.deps.stores.sessionStore.list({ limit: 100 })).sessions.length;
+    const before = await sessions();
+    const file = join(dir, 'streaming.json');
+    const result = await runTest([
+      '--url',
+      reference.url,
+      '--suite',
+      'streaming',
+      '--concurrency',
+      '8',
+      '--detailed-report',
+      '--json',
+      file,
+    ]);
+    expect(result.code).toBe(0);
+    const report = readReport(file);
+    expectConsistent(report);
+    expect(report.suites).toEqual(['streaming']);
+    // Nothing skipped: the reference server has the publish hook, GET streams and tools.listChanged.
+    expect(report.totals).toMatchObject({ fail: 0, skip: 0 });
+    const names = (version: string) =>
+      report.tests.filter((t) => t.version === version).map((t) => t.name.split(':')[0]);
+    expect(names('2026-07-28')).toEqual([
+      'subscriptions/listen is acknowledged and carries a published tools/list_changed',
+    ]);
+    expect(names('2025-11-25')).toEqual([
+      'the GET stream opens with a priming event',
+      'Last-Event-ID resumes the GET stream',
+      '--concurrency GET streams on as many sessions all receive one broadcast event',
+      "a session-targeted event reaches its session's GET stream and no other",
+      'logging/setLevel warning holds back published events (info) on the GET stream, not change notifications',
+    ]);
+    for (const version of ['2025-06-18', '2025-03-26']) expect(names(version)).toHaveLength(4);
+    expect(result.stdout).toMatch(/note: priming event id get\.\d+~\S+, retry \d+ ms/);
+    expect(result.stdout).toMatch(
+      /note: 8 streams received event [\w-]+; the last \d+ ms after publishing began/,
+    );
+    expect(result.stdout).toMatch(/note: resumed from get\.\S+ on one live connection/);
+    // Every session the suite opened was ended with DELETE.
+    expect(await sessions()).toBe(before);
   });
 
   it('exits 2 when no test applies (the sessions suite on 2026-07-28)', async () => {
@@ -256,6 +295,60 @@ describe('lambda-mcp-client test against fixture servers', () => {
     expect(result.stdout).toMatch(/← 200 \(\d+ ms\)/);
     // Only the malformed-JSON checks broke: one per revision.
     expect(result.stdout).toMatch(/FAIL: 4 failed/);
+  });
+
+  it('fails the streaming suite, naming the fan-out rule, when the publish hook never broadcasts', async () => {
+    const server = await fixture('never-broadcasts');
+    const file = join(dir, 'never-broadcasts.json');
+    const result = await runTest([
+      '--url',
+      server.url,
+      '--suite',
+      'streaming',
+      '--protocol-version',
+      '2025-11-25',
+      '--timeout',
+      '1500',
+      '--json',
+      file,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /every open stream must receive the broadcast event \(published once, global\) within \d+ ms \(got it on 0 of 5 streams; missing on stream 1, 2, 3, 4, 5\)/,
+    );
+    const report = readReport(file);
+    expectConsistent(report);
+    const outcome = (prefix: string) => report.tests.find((t) => t.name.startsWith(prefix))?.outcome;
+    // The GET stream itself is sound; every check that needs a published event fails.
+    expect(outcome('the GET stream opens with a priming event')).toBe('pass');
+    expect(outcome('Last-Event-ID resumes')).toBe('fail');
+    expect(outcome('--concurrency GET streams')).toBe('fail');
+    expect(outcome('a session-targeted event')).toBe('fail');
+    expect(outcome('logging/setLevel warning')).toBe('fail');
+    expect(report.totals).toMatchObject({ pass: 1, fail: 4, skip: 0 });
+  });
+
+  it('skips the broadcast checks, saying why, when the server has no publish hook', async () => {
+    const server = await fixture('sound');
+    const file = join(dir, 'no-hook.json');
+    const result = await runTest([
+      '--url',
+      server.url,
+      '--suite',
+      'streaming',
+      '--protocol-version',
+      '2025-11-25',
+      '--json',
+      file,
+    ]);
+    expect(result.code).toBe(0);
+    const report = readReport(file);
+    expectConsistent(report);
+    expect(report.totals).toMatchObject({ pass: 1, fail: 0, skip: 4 });
+    for (const test of report.tests.filter((t) => t.outcome === 'skip')) {
+      expect(test.reason).toMatch(/no documented publish hook|does not declare tools\.listChanged/);
+    }
+    expect(result.stdout).toMatch(/PASS: 1 passed, 4 skipped of 5, none failed/);
   });
 
   it('fails a test that outlives --timeout', async () => {

@@ -1,7 +1,7 @@
 // `lambda-mcp-client test`: plans the chosen suites for the chosen revisions, runs them against the URL
 // (skipping a revision the server does not speak, with that reason), prints the summary (and the detailed
 // report), writes the JSON report, and answers the exit code: 1 when any test failed, 0 otherwise.
-import { PROTOCOL_VERSIONS, type ProtocolVersion, type Suite, type TestOptions } from '../options.js';
+import { PROTOCOL_VERSIONS, type ProtocolVersion, SUITES, type Suite, type TestOptions } from '../options.js';
 import { errorText } from '../runner/assert.js';
 import { unsupportedReason } from '../runner/mcp.js';
 import { detailedReport, summary, totals, writeJsonReport } from '../runner/report.js';
@@ -9,29 +9,25 @@ import { planTests, runPlanned } from '../runner/run.js';
 import { colorFor, Progress, styles } from '../runner/style.js';
 import { protocolTests } from '../suites/protocol.js';
 import { sessionsTests } from '../suites/sessions.js';
+import { streamingTests } from '../suites/streaming.js';
 import { toolsTests } from '../suites/tools.js';
-
-/** The suites `--suite all` runs: the streaming suite is not implemented yet. */
-export const IMPLEMENTED_SUITES = ['protocol', 'sessions', 'tools'] as const satisfies Suite[];
 
 /**
  * Runs `lambda-mcp-client test`; resolves the exit code (1 when any test failed, 2 for a request that
- * selects no test or the not yet implemented streaming suite).
+ * selects no test).
  *
  * @example
  * process.exitCode = await runTests({ url: new URL('http://127.0.0.1:3000/mcp'), suite: 'all', ... });
  */
 export async function runTests(options: TestOptions): Promise<number> {
-  if (options.suite === 'streaming') {
-    process.stderr.write(
-      'lambda-mcp-client test: the streaming suite is not implemented yet (choose protocol, sessions, tools or all)\n',
-    );
-    return 2;
-  }
-  const suites: readonly Suite[] = options.suite === 'all' ? IMPLEMENTED_SUITES : [options.suite];
+  const suites: readonly Suite[] = options.suite === 'all' ? SUITES : [options.suite];
   const versions: readonly ProtocolVersion[] =
     options.protocolVersion === 'all' ? PROTOCOL_VERSIONS : [options.protocolVersion];
-  const planned = planTests([...protocolTests, ...sessionsTests, ...toolsTests], suites, versions);
+  const planned = planTests(
+    [...protocolTests, ...sessionsTests, ...streamingTests, ...toolsTests],
+    suites,
+    versions,
+  );
   if (planned.length === 0) {
     process.stderr.write(
       `lambda-mcp-client test: no test of the ${suites.join(', ')} suite applies to ${versions.join(', ')} ` +
@@ -55,16 +51,15 @@ export async function runTests(options: TestOptions): Promise<number> {
     url: options.url,
     versions,
     timeout: options.timeout,
+    concurrency: options.concurrency,
     progress: new Progress(process.stderr),
     gate,
   });
   const finishedAt = new Date();
 
   const s = styles(colorFor(process.stdout));
-  const remarks =
-    options.suite === 'all' ? ['streaming: not implemented yet, so not run (and counted nowhere)'] : [];
   if (options.detailedReport) process.stdout.write(`${detailedReport(results, s)}\n\n`);
-  process.stdout.write(`${summary({ url: options.url, suites, versions, remarks }, results, s)}\n`);
+  process.stdout.write(`${summary({ url: options.url, suites, versions }, results, s)}\n`);
 
   const counts = totals(results);
   if (options.json) {

@@ -106,12 +106,27 @@ export function cleanUpSession(ctx: TestContext, response: Response, version: st
   if (id) ctx.defer(() => ctx.fetch(ctx.url, { method: 'DELETE', headers: sessionHeaders(version, id) }));
 }
 
+/** A 2025 session opened over the wire. */
+export interface RawSession {
+  /** The headers of later requests: the session id (if any) and the negotiated revision. */
+  headers: Record<string, string>;
+  /** The `Mcp-Session-Id` the server gave, if any. */
+  sessionId: string | null;
+  /** The `initialize` result (capabilities, serverInfo, …). */
+  result: Record<string, unknown>;
+}
+
 /**
  * Opens a 2025 session over the wire (initialize, then notifications/initialized) and resolves the headers
  * of later requests; DELETEs the session when the test ends. With `strict`, the notification must be
  * acknowledged with 202 and no body (checked as a rule).
  */
 export async function openRawSession(ctx: TestContext, strict = false): Promise<Record<string, string>> {
+  return (await openRawSessionDetails(ctx, strict)).headers;
+}
+
+/** {@link openRawSession}, resolving the session id and the initialize result too. */
+export async function openRawSessionDetails(ctx: TestContext, strict = false): Promise<RawSession> {
   const version = ctx.version;
   const init = await post(ctx, initializeMessage(version), initializeHeaders());
   const read = await readResponse(init);
@@ -130,7 +145,7 @@ export async function openRawSession(ctx: TestContext, strict = false): Promise<
       () => describeResponse(ack),
     );
   }
-  return headers;
+  return { headers, sessionId: id, result: read.message.result };
 }
 
 /** Rewrites the protocol version a v1 client offers in `initialize` (it always offers its latest). */

@@ -26,7 +26,7 @@ export interface RunInfo {
   url: URL;
   suites: readonly Suite[];
   versions: readonly string[];
-  /** Lines printed under the header (e.g. that the streaming suite is not implemented yet). */
+  /** Lines printed under the header (remarks about the run as a whole). */
   remarks?: readonly string[];
 }
 

@@ -51,6 +51,8 @@ export interface RunOptions {
   url: URL;
   versions: readonly ProtocolVersion[];
   timeout: number;
+  /** Concurrent streams in the streaming suite (`--concurrency`). Default 5. */
+  concurrency?: number;
   progress?: Progress;
   /** Says why a revision cannot be tested on this server (its tests are skipped), or `undefined`. */
   gate?: (version: ProtocolVersion) => Promise<string | undefined>;
@@ -97,6 +99,7 @@ async function runOne(
     version: test.version ?? (options.versions[0] as ProtocolVersion),
     versions: options.versions,
     timeout: options.timeout,
+    concurrency: options.concurrency ?? 5,
     signal: controller.signal,
     fetch: recorder.fetch,
     exchanges: recorder.exchanges,

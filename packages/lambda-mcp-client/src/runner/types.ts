@@ -34,6 +34,8 @@ export interface TestContext {
   versions: readonly ProtocolVersion[];
   /** The per-test timeout in ms (`--timeout`). */
   timeout: number;
+  /** Concurrent streams the streaming suite opens (`--concurrency`). */
+  concurrency: number;
   /** Aborted when the test ends or times out; `fetch` already honours it. */
   signal: AbortSignal;
   /** `fetch` that records each exchange for the report (and aborts with `signal`). */
