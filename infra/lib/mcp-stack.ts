@@ -1,7 +1,8 @@
 // The reference server's stack: session table, Lambda function (arm64, X-Ray, own log group) behind a streaming
 // Function URL, an optional HTTP API with its own buffered function, an optional SNS topic the function is
-// subscribed to (with a dead-letter queue), and one role limited to that table, its index, the monitor's
-// read-only APIs and publishing to that topic.
+// subscribed to (with one queue keeping both the deliveries SNS cannot make and the events the function fails
+// on), and one role limited to that table, its index, the monitor's read-only APIs, publishing to that topic
+// and sending to that queue.
 // template.yaml at the repository root is the same stack for AWS SAM; infra/test keeps the two in step.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -99,7 +100,8 @@ export interface McpStackProps extends StackProps {
   httpApi?: boolean;
   /**
    * Also create an SNS topic for events: the function is subscribed to it (a dead-letter queue keeps what SNS
-   * cannot deliver), may publish to it, and gets `SNS_TOPIC_ARN`. Default false.
+   * cannot deliver and the events the function still fails on after Lambda's retries), may publish to it, and
+   * gets `SNS_TOPIC_ARN`. Default false.
    */
   sns?: boolean;
   /** How long the function's log group keeps events. Default one month. */
@@ -152,8 +154,10 @@ const MONITOR_READ_ACTIONS = [
  *   request ends at 30 s and nothing streams.
  *
  * Events (`sns: true`): an SNS topic with the main function subscribed to it. SNS invokes it asynchronously
- * (the Invoke API, where a streaming handler's output is discarded); deliveries SNS cannot make at all land in
- * an SSE-SQS dead-letter queue that only this topic may send to.
+ * (the Invoke API, where a streaming handler's output is discarded). One SSE-SQS dead-letter queue keeps both
+ * kinds of failure: deliveries SNS cannot make at all (the subscription's RedrivePolicy; SNS may send to it for
+ * this topic only), and events the function still fails on after Lambda's asynchronous retries (the function's
+ * on-failure destination; the role may send to it).
  */
 export class McpStack extends Stack {
   /** The session table. */
@@ -168,7 +172,10 @@ export class McpStack extends Stack {
   readonly httpApiFn?: lambda.Function;
   /** The event topic, when `sns` is on. */
   readonly topic?: sns.Topic;
-  /** The topic subscription's dead-letter queue, when `sns` is on. */
+  /**
+   * The dead-letter queue, when `sns` is on: the topic subscription's RedrivePolicy target and the function's
+   * on-failure destination for asynchronous invocations.
+   */
   readonly deadLetterQueue?: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: McpStackProps = {}) {
@@ -218,6 +225,13 @@ export class McpStack extends Stack {
     if (props.sns) {
       this.topic = new sns.Topic(this, 'Topic');
       stableId(this.topic, 'McpTopic');
+      // What SNS cannot deliver (the function missing, its permission gone, throttling past SNS's retries), and
+      // what the function still fails on after Lambda's asynchronous retries, waits here 14 days.
+      this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        retentionPeriod: Duration.days(14),
+      });
+      stableId(this.deadLetterQueue, 'McpTopicDeadLetterQueue');
     }
 
     // SSE_MODE (and by default MAX_RESPONSE_SIZE_MB) is left to the entry point: the buffered entry polls and
@@ -284,6 +298,17 @@ export class McpStack extends Stack {
         }),
       );
     }
+    if (this.deadLetterQueue) {
+      // Lambda sends the record of an asynchronous invocation that failed every attempt with the function's
+      // role: SendMessage on the dead-letter queue, and nothing else (same account, so no queue policy needed).
+      this.fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'FailedEvents',
+          actions: ['sqs:SendMessage'],
+          resources: [this.deadLetterQueue.queueArn],
+        }),
+      );
+    }
 
     // The streaming entry: live SSE up to the function timeout. CORS stays off: lambda-mcp answers CORS itself
     // (ALLOWED_ORIGINS), and a URL-level CORS configuration would override its headers.
@@ -302,22 +327,23 @@ export class McpStack extends Stack {
       }
     }
 
-    if (this.topic) {
-      // What SNS cannot deliver (the function missing, its permission gone, throttling past SNS's retries)
-      // waits here 14 days. Failures inside the function are Lambda's asynchronous retries, not SNS's.
-      this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        retentionPeriod: Duration.days(14),
-      });
-      stableId(this.deadLetterQueue, 'McpTopicDeadLetterQueue');
+    if (this.topic && this.deadLetterQueue) {
       // Adds the subscription with its RedrivePolicy, lambda:InvokeFunction for sns.amazonaws.com from this
       // topic only, and the queue policy letting this topic (only) send to the dead-letter queue.
       this.topic.addSubscription(
         new subscriptions.LambdaSubscription(this.fn, { deadLetterQueue: this.deadLetterQueue }),
       );
+      // Once Lambda has accepted SNS's invocation, SNS is done: an event the function fails on (it throws only
+      // when DynamoDB is unavailable) is retried by Lambda, twice by default, and would then be dropped. The
+      // on-failure destination keeps its invocation record in the same queue. An on-failure destination rather
+      // than a DeadLetterConfig: template.yaml could not make SAM's DeadLetterQueue depend on EnableSns (SAM
+      // requires the property's Type and TargetArn, and adds a statement whose Resource a condition would
+      // remove). Retries and event age keep Lambda's defaults (2 retries, 6 hours), which suit an outage.
+      this.fn.configureAsyncInvoke({ onFailure: queueDestination(this.deadLetterQueue) });
       renameAll(this.fn, {
         'AWS::SNS::Subscription': 'McpTopicSubscription',
         'AWS::Lambda::Permission': 'McpTopicInvokePermission',
+        'AWS::Lambda::EventInvokeConfig': 'McpFunctionEventInvokeConfig',
       });
       renameAll(this.deadLetterQueue, { 'AWS::SQS::QueuePolicy': 'McpTopicDeadLetterQueuePolicy' });
       new CfnOutput(this, 'TopicArn', {
@@ -326,7 +352,7 @@ export class McpStack extends Stack {
       });
       new CfnOutput(this, 'DeadLetterQueueUrl', {
         value: this.deadLetterQueue.queueUrl,
-        description: 'Messages SNS could not deliver to the function',
+        description: 'Events SNS could not deliver to the function, and events the function failed on',
       });
     }
     new CfnOutput(this, 'FunctionUrl', {
@@ -364,6 +390,14 @@ export class McpStack extends Stack {
 
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The session table' });
   }
+}
+
+/**
+ * An asynchronous-invocation destination on `queue` that grants nothing itself (`SqsDestination` would add
+ * `sqs:GetQueueAttributes` and `sqs:GetQueueUrl` too): the stack adds the one statement Lambda needs.
+ */
+function queueDestination(queue: sqs.IQueue): lambda.IDestination {
+  return { bind: () => ({ destination: queue.queueArn }) };
 }
 
 // Logical ids: every resource that template.yaml also declares gets the id it has there, so the two

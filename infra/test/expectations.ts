@@ -1,6 +1,7 @@
 // What the CDK stack (stack.test.ts) and template.yaml (sam-template.test.ts) must both say: the table as
 // `createTableInput` defines it, logical ids, handlers, runtime, environment, exact IAM statements, the SNS
-// topic with its subscription and dead-letter queue; plus offline synthesis and a rendering that makes values
+// topic with its subscription, its dead-letter queue and the function's on-failure destination on that queue;
+// plus offline synthesis and a rendering that makes values
 // written with different intrinsics (Fn::Join, Fn::Sub, !GetAtt) comparable.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,6 +57,7 @@ export const IDS = {
   topicPermission: 'McpTopicInvokePermission',
   deadLetterQueue: 'McpTopicDeadLetterQueue',
   deadLetterQueuePolicy: 'McpTopicDeadLetterQueuePolicy',
+  eventInvokeConfig: 'McpFunctionEventInvokeConfig',
 } as const;
 
 /**
@@ -237,14 +239,24 @@ export function expectTable(resource: CfnResourceJson): void {
 /**
  * Asserts the role's own statements, exactly: the table and its index with the stores' data actions (global
  * events live in the same table, so nothing more), the monitor's reads on `*`, and with the topic (`sns`)
- * `sns:Publish` on that topic alone. X-Ray statements come with active tracing and are checked apart.
+ * `sns:Publish` on that topic alone and `sqs:SendMessage` on the dead-letter queue alone (Lambda sends the
+ * function's failed asynchronous invocations there with this role). X-Ray statements come with active
+ * tracing and are checked apart.
  */
 export function expectStatements(statements: Statement[], { sns = false } = {}): void {
   expect(statements.map((statement) => render(statement))).toEqual([
     { Sid: 'SessionTable', Effect: 'Allow', Action: TABLE_ACTIONS, Resource: tableResources() },
     { Sid: 'MonitorReadOnly', Effect: 'Allow', Action: MONITOR_ACTIONS, Resource: '*' },
     ...(sns
-      ? [{ Sid: 'Notifications', Effect: 'Allow', Action: 'sns:Publish', Resource: `{{${IDS.topic}}}` }]
+      ? [
+          { Sid: 'Notifications', Effect: 'Allow', Action: 'sns:Publish', Resource: `{{${IDS.topic}}}` },
+          {
+            Sid: 'FailedEvents',
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Resource: `{{${IDS.deadLetterQueue}.Arn}}`,
+          },
+        ]
       : []),
   ]);
   expectNoWildcardActions(statements);
@@ -252,6 +264,7 @@ export function expectStatements(statements: Statement[], { sns = false } = {}):
 
 /** The resource types of the SNS option, each once. */
 export const SNS_RESOURCE_TYPES = [
+  'AWS::Lambda::EventInvokeConfig',
   'AWS::Lambda::Permission',
   'AWS::SNS::Subscription',
   'AWS::SNS::Topic',
@@ -262,7 +275,10 @@ export const SNS_RESOURCE_TYPES = [
 /**
  * Asserts the SNS option's resources, rendered, exactly: the topic; the streaming function subscribed to it
  * with the dead-letter queue as its RedrivePolicy; SSE-SQS on that queue, kept 14 days; a queue policy letting
- * only `sns.amazonaws.com` from this topic send; `lambda:InvokeFunction` for SNS from this topic only.
+ * only `sns.amazonaws.com` from this topic send (the role's `sqs:SendMessage` is an identity policy, enough
+ * in the same account); `lambda:InvokeFunction` for SNS from this topic only; and the streaming function's
+ * asynchronous invocations ($LATEST, which SNS invokes) sending their failures to the same queue, with
+ * Lambda's default retries and event age.
  */
 export function expectSnsResources(template: CfnTemplate): void {
   const resource = (id: string) => {
@@ -305,6 +321,14 @@ export function expectSnsResources(template: CfnTemplate): void {
           },
         ],
       },
+    },
+  });
+  expect(resource(IDS.eventInvokeConfig)).toEqual({
+    Type: 'AWS::Lambda::EventInvokeConfig',
+    Properties: {
+      FunctionName: `{{${IDS.function}}}`,
+      Qualifier: '$LATEST',
+      DestinationConfig: { OnFailure: { Destination: queueArn } },
     },
   });
   expect(resource(IDS.topicPermission)).toEqual({

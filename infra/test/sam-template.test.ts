@@ -255,13 +255,27 @@ describe('template.yaml', () => {
     expect(effective().Resources[IDS.httpApiFunction]).toBeUndefined();
   });
 
-  it('with EnableSns, declares the topic, the subscription, its dead-letter queue and the permissions', () => {
+  it("with EnableSns, declares the topic, the subscription, its dead-letter queue, the function's on-failure destination and the permissions", () => {
     const template = effective({ EnableSns: 'true' });
     expectSnsResources(template);
     expect(variablesOf(template.Resources[IDS.function])).toEqual(SNS_ENVIRONMENT);
     expectStatements(samStatements(template), { sns: true });
+    // SAM's own DeadLetterQueue and EventInvokeConfig properties would add role statements outside Policies
+    // (which samStatements reads); the failure destination is the plain McpFunctionEventInvokeConfig instead.
+    const both = effective({ EnableSns: 'true', EnableHttpApi: 'true' });
+    for (const id of [IDS.function, IDS.httpApiFunction]) {
+      expect(both.Resources[id]?.Properties, id).not.toHaveProperty('DeadLetterQueue');
+      expect(both.Resources[id]?.Properties, id).not.toHaveProperty('EventInvokeConfig');
+    }
     const none = effective();
-    for (const id of [IDS.topic, IDS.subscription, IDS.topicPermission, IDS.deadLetterQueue]) {
+    for (const id of [
+      IDS.topic,
+      IDS.subscription,
+      IDS.topicPermission,
+      IDS.deadLetterQueue,
+      IDS.deadLetterQueuePolicy,
+      IDS.eventInvokeConfig,
+    ]) {
       expect(none.Resources[id], id).toBeUndefined();
     }
     expect(Object.keys(none.Outputs ?? {})).not.toContain('TopicArn');

@@ -1,8 +1,8 @@
 // The CDK stack, synthesized offline: the table matches lambda-mcp's table definition, the functions, their
 // handlers and environment, the streaming Function URL, the optional HTTP API (with its buffered function) and
-// the optional SNS topic (subscription, dead-letter queue) are as documented, and the role holds exactly the
-// statements in expectations.ts (no wildcard actions, data actions only on the table and its index, sns:Publish
-// only on the topic).
+// the optional SNS topic (subscription, dead-letter queue, the function's on-failure destination) are as
+// documented, and the role holds exactly the statements in expectations.ts (no wildcard actions, data actions
+// only on the table and its index, sns:Publish only on the topic, sqs:SendMessage only on the queue).
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
@@ -204,7 +204,7 @@ describe('McpStack: SNS topic', () => {
     expect(variablesOf(template.Resources[IDS.function])).not.toHaveProperty('SNS_TOPIC_ARN');
   });
 
-  it('subscribes the streaming function, with a dead-letter queue only this topic may send to', () => {
+  it("subscribes the streaming function, with a dead-letter queue for SNS's failed deliveries and the function's failed events", () => {
     expectSnsResources(withSns);
     const added = Object.entries(withSns.Resources).filter(([id]) => !(id in template.Resources));
     expect(added.map(([, r]) => r.Type).sort()).toEqual(SNS_RESOURCE_TYPES);
@@ -215,18 +215,25 @@ describe('McpStack: SNS topic', () => {
         IDS.topicPermission,
         IDS.deadLetterQueue,
         IDS.deadLetterQueuePolicy,
+        IDS.eventInvokeConfig,
       ].sort(),
     );
   });
 
-  it('passes SNS_TOPIC_ARN to the functions and allows sns:Publish on that topic only', () => {
+  it('passes SNS_TOPIC_ARN to the functions and allows sns:Publish on that topic and sqs:SendMessage on that queue only', () => {
     expect(variablesOf(withSns.Resources[IDS.function])).toEqual(SNS_ENVIRONMENT);
     expectStatements(ownStatements(withSns), { sns: true });
     const both = synthesize({ sns: true, httpApi: true });
     expect(variablesOf(both.Resources[IDS.httpApiFunction])).toEqual(SNS_ENVIRONMENT);
     expectStatements(ownStatements(both), { sns: true });
-    // The subscriber is the streaming function, not the HTTP API's.
+    // The subscriber is the streaming function, not the HTTP API's, and only its failures go to the queue.
     expect(render(both.Resources[IDS.subscription]?.Properties?.Endpoint)).toBe('{{McpFunction.Arn}}');
+    const configs = Object.values(both.Resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
+    expect(configs.map((r) => render(r.Properties?.FunctionName))).toEqual([`{{${IDS.function}}}`]);
+    // No DeadLetterConfig on either function: the on-failure destination is the one failure target.
+    for (const id of [IDS.function, IDS.httpApiFunction]) {
+      expect(both.Resources[id]?.Properties?.DeadLetterConfig, id).toBeUndefined();
+    }
   });
 
   it('outputs the topic ARN and the dead-letter queue URL', () => {
