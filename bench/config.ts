@@ -52,8 +52,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     minify: flag(env, 'BENCH_MINIFY'),
     keepBundles: flag(env, 'BENCH_KEEP_BUNDLES'),
     fanoutStreams: integer(env, 'BENCH_FANOUT_STREAMS', 1000, 0),
-    fanoutEvents: integer(env, 'BENCH_FANOUT_EVENTS', 200, 1),
+    fanoutEvents: integer(env, 'BENCH_FANOUT_EVENTS', 100, 1),
     fanoutBurst: integer(env, 'BENCH_FANOUT_BURST', 1000, 1),
-    fanoutIntervalMs: integer(env, 'BENCH_FANOUT_INTERVAL_MS', 5, 0),
+    fanoutIntervalMs: integer(env, 'BENCH_FANOUT_INTERVAL_MS', 100, 0),
   };
 }

@@ -141,6 +141,22 @@ export function eventNotification(event: McpEvent): JSONRPCNotification {
   };
 }
 
+const serialized = new WeakMap<McpEvent, { notification: JSONRPCNotification; json: string }>();
+
+/**
+ * {@link eventNotification} and its JSON, computed once per event however many streams write it (the bus
+ * hands every stream the same event object).
+ */
+export function eventNotificationJson(event: McpEvent): { notification: JSONRPCNotification; json: string } {
+  let entry = serialized.get(event);
+  if (!entry) {
+    const notification = eventNotification(event);
+    entry = { notification, json: JSON.stringify(notification) };
+    serialized.set(event, entry);
+  }
+  return entry;
+}
+
 /** The SDK change event for a change-type event, for 2026-07-28 listen streams; otherwise `undefined`. */
 export function serverEventOf(event: McpEvent): ServerEvent | undefined {
   switch (event.type) {

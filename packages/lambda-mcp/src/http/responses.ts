@@ -46,7 +46,12 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
 
 /** One SSE `message` event carrying a JSON-RPC message, with an optional event id. */
 export function sseMessage(message: JSONRPCMessage, id?: string): string {
-  return `event: message\n${id === undefined ? '' : `id: ${id}\n`}data: ${JSON.stringify(message)}\n\n`;
+  return sseMessageJson(JSON.stringify(message), id);
+}
+
+/** {@link sseMessage} for a message serialized already (one JSON text written to many streams). */
+export function sseMessageJson(json: string, id?: string): string {
+  return `event: message\n${id === undefined ? '' : `id: ${id}\n`}data: ${json}\n\n`;
 }
 
 /**

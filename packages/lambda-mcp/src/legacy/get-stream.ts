@@ -12,9 +12,16 @@ import type { LoggingLevel } from '@modelcontextprotocol/server';
 import { HttpError } from '../errors.js';
 import type { EventFeed } from '../events/feed.js';
 import type { LoggedEvent } from '../events/global-log.js';
-import { type BusEvent, eventNotification, passesLogLevel } from '../events/model.js';
+import { type BusEvent, eventNotificationJson, passesLogLevel } from '../events/model.js';
 import type { SessionEventHub } from '../events/session-hub.js';
-import { RpcCode, SSE_HEADERS, sseComment, sseMessage, ssePriming } from '../http/responses.js';
+import {
+  RpcCode,
+  SSE_HEADERS,
+  sseComment,
+  sseMessage,
+  sseMessageJson,
+  ssePriming,
+} from '../http/responses.js';
 import {
   type EventStore,
   eventId,
@@ -170,15 +177,15 @@ export async function streamSessionEvents(o: SessionStreamOptions): Promise<Resp
     if (closed) return;
     if ('event' in event) {
       // A published event: logged ones move the global cursor, instance-local ones carry no id.
-      const notification = eventNotification(event.event);
+      const { notification, json } = eventNotificationJson(event.event);
       const wanted = passesLogLevel(notification, o.logLevel());
       if (event.cursor === undefined) {
-        if (wanted) emit(sseMessage(notification));
+        if (wanted) emit(sseMessageJson(json));
         return;
       }
       if (globalCursor !== undefined && event.cursor <= globalCursor) return;
       globalCursor = event.cursor;
-      if (wanted) emit(sseMessage(notification, currentId()));
+      if (wanted) emit(sseMessageJson(json, currentId()));
       return;
     }
     if (event.seq <= cursor) return;
