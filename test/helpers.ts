@@ -130,6 +130,8 @@ export function v1Client(fetchFn: FetchFn, url = URL_, name = 'v1-test') {
   const errors: Error[] = [];
   client.onerror = (error) => errors.push(error);
   client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+    // Published events (logger lambda-mcp/events) share the method; `logs` keeps what the tools logged.
+    if (n.params.logger === 'lambda-mcp/events') return;
     logs.push(String(n.params.data));
   });
   client.setRequestHandler(ElicitRequestSchema, async (request) => ({

@@ -205,6 +205,7 @@ describe('two server processes behind a round-robin proxy, one dynalite', () => 
         'echo',
         'chatty',
         'reconnecting',
+        'close_then_wait',
         'ask_name',
         'confirm_mrtr',
         'announce',
