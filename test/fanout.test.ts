@@ -238,4 +238,51 @@ describe('broadcast fan-out on one instance', () => {
     });
     expect(seen).toEqual(['before', 'notifications/tools/list_changed', 'after']);
   });
+
+  it('announces internal events on live streams: session and tool activity, and server health', async () => {
+    // Health comes a second after the stream opens: the session and tool activity below takes milliseconds.
+    const handler = testHandler({ keepAliveMs: 0, internalEvents: true, healthIntervalMs: 1000 });
+    closers.push(() => handler.close());
+    const watcher = await openSession(handler, PROTOCOL);
+    const stream = await handler.fetch(new Request(URL_, { headers: getHeaders(watcher) }));
+    const reading = collect(stream.body as ReadableStream<Uint8Array>, 'server.health');
+    const other = await openSession(handler, PROTOCOL);
+    const call = await handler.fetch(
+      new Request(URL_, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-session-id': watcher,
+          'mcp-protocol-version': PROTOCOL,
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 3,
+          method: 'tools/call',
+          params: { name: 'echo', arguments: { text: 'x' } },
+        }),
+      }),
+    );
+    expect(call.status).toBe(200);
+    const items = await reading;
+    const events = items.map(eventOf).filter((e) => e !== undefined);
+    expect(events.find((e) => e.type === 'session.created')).toMatchObject({
+      scope: 'global',
+      data: { protocolVersion: PROTOCOL },
+    });
+    expect(events.filter((e) => e.type.startsWith('tool.'))).toMatchObject([
+      { type: 'tool.started', scope: 'session', data: { tool: 'echo' } },
+      {
+        type: 'tool.completed',
+        scope: 'session',
+        data: { tool: 'echo', isError: false, durationMs: expect.any(Number) },
+      },
+    ]);
+    expect(events.at(-1)).toMatchObject({
+      type: 'server.health',
+      data: { streams: 1, rssBytes: expect.any(Number), uptimeSeconds: expect.any(Number) },
+    });
+    expect(other).not.toBe(watcher);
+  });
 });

@@ -55,11 +55,13 @@ export interface LambdaMcpOptions {
   /** Events a live GET stream may fall behind before it is cut off and must resume. Default 1024. */
   streamCapacity?: number;
   /**
-   * Announce `session.created`/`session.ended` (global) and `tool.started`/`tool.completed` (to the calling
-   * session) on this instance's live streams. Instance-local and not logged, so they cost no store call.
+   * Announce `session.created`/`session.ended` (global), `tool.started`/`tool.completed` (to the calling
+   * session) and `server.health` (see `healthIntervalMs`) on this instance's live streams. Instance-local and not logged, so they cost no store call.
    * Default `false`.
    */
   internalEvents?: boolean;
+  /** With `internalEvents`, a `server.health` event to this instance's open streams this often, in ms. Default 60000. */
+  healthIntervalMs?: number;
   /**
    * With `sse: 'poll'`, how long a 2026-07-28 `subscriptions/listen` stream is held open before it ends, in
    * ms (buffered Lambda returns the body only then). Default 25000, under API Gateway's 29 s.
@@ -216,6 +218,7 @@ export function createLambdaMcp(
     log: options.eventLog ?? new MemoryGlobalEventLog(options.now ? { now: options.now } : {}),
     ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
     ...(options.maxEventBytes !== undefined && { maxEventBytes: options.maxEventBytes }),
+    ...(options.internalEvents && { healthIntervalMs: options.healthIntervalMs ?? 60_000 }),
     onerror,
     ...(options.now && { now: options.now }),
   });

@@ -20,6 +20,11 @@ export interface EventFeedOptions {
   pollIntervalMs?: number;
   /** Largest event, in bytes of JSON. Default 64 KiB. */
   maxEventBytes?: number;
+  /**
+   * While streams are open, send this instance's streams a `server.health` event (instance-local, not logged:
+   * memory, uptime, open streams) this often, in ms. Default 0: none.
+   */
+  healthIntervalMs?: number;
   onerror?: (error: Error) => void;
   now?: () => number;
 }
@@ -40,6 +45,8 @@ export class EventFeed {
   readonly #onerror: (error: Error) => void;
   readonly #now: () => number;
   #timer: NodeJS.Timeout | undefined;
+  readonly #healthMs: number;
+  #health: NodeJS.Timeout | undefined;
   #cursor: Promise<string> | undefined;
   #polling: Promise<void> | undefined;
   #again = false;
@@ -51,6 +58,7 @@ export class EventFeed {
     this.#maxBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.#onerror = options.onerror ?? (() => {});
     this.#now = options.now ?? Date.now;
+    this.#healthMs = options.healthIntervalMs ?? 0;
     this.bus = new BroadcastBus((subscribers) => this.#listeners(subscribers));
   }
 
@@ -86,6 +94,7 @@ export class EventFeed {
   /** Stops polling; open subscribers get nothing more. */
   close(): void {
     this.#closed = true;
+    this.#healthTimer(0);
     this.#stop();
   }
 
@@ -107,6 +116,7 @@ export class EventFeed {
   }
 
   #listeners(subscribers: number) {
+    this.#healthTimer(subscribers);
     if (!this.log.shared || this.#closed) return;
     if (subscribers > 0 && !this.#cursor) {
       this.#cursor = this.log.head();
@@ -150,6 +160,34 @@ export class EventFeed {
     if (!this.#cursor) return;
     const timer = setTimeout(() => this.pollNow().catch((error) => this.#fail(error)), this.log.settleMs + 5);
     timer.unref();
+  }
+
+  /** Starts the health announcements with the first stream, stops them with the last. */
+  #healthTimer(subscribers: number) {
+    if (subscribers > 0 && this.#healthMs > 0 && !this.#health && !this.#closed) {
+      this.#health = setInterval(() => this.#announceHealth(), this.#healthMs);
+      this.#health.unref();
+    } else if ((subscribers === 0 || this.#closed) && this.#health) {
+      clearInterval(this.#health);
+      this.#health = undefined;
+    }
+  }
+
+  #announceHealth() {
+    const memory = process.memoryUsage();
+    this.publishLocal(
+      {
+        type: 'server.health',
+        source: 'lambda-mcp',
+        data: {
+          rssBytes: memory.rss,
+          heapUsedBytes: memory.heapUsed,
+          uptimeSeconds: Math.round(process.uptime()),
+          streams: this.bus.size,
+        },
+      },
+      { kind: 'global' },
+    );
   }
 
   #stop() {
