@@ -1,12 +1,15 @@
 // What each request costs in DynamoDB calls, counted by middleware on the real client while the handler
 // talks to dynalite: the budgets of the cost model (2026-07-28 tools/call: none; 2025 initialize: one write;
 // 2025 tools/call with no state change: one read; GET snapshot: one read and one query).
+
+import { readFileSync } from 'node:fs';
+import type { SNSEvent } from 'aws-lambda';
 import { createLambdaMcp } from 'lambda-mcp';
 import { createDynamoStores } from 'lambda-mcp/dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDynamo, type TestDynamo } from '../packages/lambda-mcp/test/dynamo-harness.js';
 import { createTestServer } from './fixtures/test-server.js';
-import { initializeMessage, post, TEST_KEY, URL_ } from './helpers.js';
+import { initializeMessage, openSession, parseSse, post, TEST_KEY, URL_ } from './helpers.js';
 
 let dynamo: TestDynamo;
 beforeAll(async () => {
@@ -148,5 +151,38 @@ describe('DynamoDB calls per request', () => {
     });
     // Load, the log head once, then one conditional put per SSE event: 3 notifications + the response.
     expect(commands).toEqual(['GetItemCommand', 'QueryCommand', ...Array(4).fill('PutItemCommand')]);
+  });
+
+  it('published events: a publish 1 put, an SNS delivery 2 (a redelivery 1 refused put + 2 reads), a resumed GET poll 1 read + 2 queries', async () => {
+    const { handler, clock } = await handlerOnDynamo();
+    // Away from a minute boundary, so the resumed read spans one event-log bucket (at a boundary: 2 queries).
+    clock.now += 20_000;
+    const sessionId = await openSession(handler);
+    const headers = {
+      accept: 'text/event-stream',
+      'mcp-session-id': sessionId,
+      'mcp-protocol-version': '2025-11-25',
+    };
+    const first = parseSse(await (await handler.fetch(new Request(URL_, { headers }))).text());
+    const cursor = first[0]?.id as string;
+
+    expect(await counted(() => handler.publishGlobalEvent({ type: 'budget.one' }))).toEqual(['PutItemCommand']);
+    const sns = JSON.parse(readFileSync('events/sns-notification.json', 'utf8')) as SNSEvent;
+    expect(await counted(() => handler.ingestSns(sns))).toEqual(['PutItemCommand', 'PutItemCommand']);
+    expect(await counted(() => handler.ingestSns(sns))).toEqual(['PutItemCommand', 'GetItemCommand', 'GetItemCommand']);
+
+    clock.now += 1000; // past the log's settle window
+    let body = '';
+    expect(
+      await counted(async () => {
+        body = await (
+          await handler.fetch(new Request(URL_, { headers: { ...headers, 'last-event-id': cursor } }))
+        ).text();
+      }),
+    ).toEqual(['GetItemCommand', 'QueryCommand', 'QueryCommand']);
+    const types = parseSse(body)
+      .filter((e) => e.data !== '')
+      .map((e) => JSON.parse(e.data).params.data.type);
+    expect(types).toEqual(['budget.one', 'deploy.finished']);
   });
 });
