@@ -166,10 +166,16 @@ describe('DynamoDB calls per request', () => {
     const first = parseSse(await (await handler.fetch(new Request(URL_, { headers }))).text());
     const cursor = first[0]?.id as string;
 
-    expect(await counted(() => handler.publishGlobalEvent({ type: 'budget.one' }))).toEqual(['PutItemCommand']);
+    expect(await counted(() => handler.publishGlobalEvent({ type: 'budget.one' }))).toEqual([
+      'PutItemCommand',
+    ]);
     const sns = JSON.parse(readFileSync('events/sns-notification.json', 'utf8')) as SNSEvent;
     expect(await counted(() => handler.ingestSns(sns))).toEqual(['PutItemCommand', 'PutItemCommand']);
-    expect(await counted(() => handler.ingestSns(sns))).toEqual(['PutItemCommand', 'GetItemCommand', 'GetItemCommand']);
+    expect(await counted(() => handler.ingestSns(sns))).toEqual([
+      'PutItemCommand',
+      'GetItemCommand',
+      'GetItemCommand',
+    ]);
 
     clock.now += 1000; // past the log's settle window
     let body = '';
