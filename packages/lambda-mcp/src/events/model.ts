@@ -51,6 +51,12 @@ export const DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
 const TYPE_PATTERN = /^[A-Za-z0-9._\-/:]{1,128}$/;
 const ID_PATTERN = /^[A-Za-z0-9._\-:]{1,128}$/;
 
+/**
+ * The type of the marker a 2025 session's GET-stream message leaves in a shared global log: it tells the
+ * session's live streams on other instances to read the session log. Never sent to clients.
+ */
+export const SESSION_LOG_EVENT = 'lambda-mcp/session-log';
+
 /** The logger name of event notifications on 2025-era streams. */
 export const EVENT_LOGGER = 'lambda-mcp/events';
 

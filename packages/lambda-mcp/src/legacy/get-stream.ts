@@ -12,7 +12,7 @@ import type { LoggingLevel } from '@modelcontextprotocol/server';
 import { HttpError } from '../errors.js';
 import type { EventFeed } from '../events/feed.js';
 import type { LoggedEvent } from '../events/global-log.js';
-import { type BusEvent, eventNotificationJson, passesLogLevel } from '../events/model.js';
+import { type BusEvent, eventNotificationJson, passesLogLevel, SESSION_LOG_EVENT } from '../events/model.js';
 import type { SessionEventHub } from '../events/session-hub.js';
 import {
   RpcCode,
@@ -51,6 +51,8 @@ export interface SessionStreamOptions {
   logLevel: () => LoggingLevel | undefined;
   /** Called once when the stream ends. */
   onClose?: () => void;
+  /** This instance, as named in the session-log markers it leaves (its own are delivered by the hub). */
+  instanceId?: string;
 }
 
 /** Splits a `Last-Event-ID` into the session-log position and the global-log cursor it may carry. */
@@ -163,6 +165,8 @@ export async function streamSessionEvents(o: SessionStreamOptions): Promise<Resp
   }
 
   let cursor = after ?? snapshot.lastSeq;
+  let catchingUp = false;
+  let catchUpAgain = false;
   const currentId = () => (feed ? `${eventId(streamId, cursor)}~${globalCursor}` : eventId(streamId, cursor));
   function emit(text: string) {
     if (closed || !controller) return;
@@ -176,6 +180,12 @@ export async function streamSessionEvents(o: SessionStreamOptions): Promise<Resp
   const write = (event: StoredEvent | BusEvent) => {
     if (closed) return;
     if ('event' in event) {
+      if (event.event.type === SESSION_LOG_EVENT) {
+        // Another instance stored a message for this stream: read it from the session log.
+        const from = (event.event.data as { instance?: string } | null)?.instance;
+        if (forward && from !== o.instanceId) catchUp();
+        return;
+      }
       // A published event: logged ones move the global cursor, instance-local ones carry no id.
       const { notification, json } = eventNotificationJson(event.event);
       const wanted = passesLogLevel(notification, o.logLevel());
@@ -239,6 +249,28 @@ export async function streamSessionEvents(o: SessionStreamOptions): Promise<Resp
     else o.signal.addEventListener('abort', close, { once: true });
   }
   return new Response(body, { status: 200, headers: { ...SSE_HEADERS, 'mcp-session-id': o.session.id } });
+
+  /** Reads the session log past the cursor (one read at a time; a request meanwhile runs one more). */
+  function catchUp() {
+    if (catchingUp) {
+      catchUpAgain = true;
+      return;
+    }
+    catchingUp = true;
+    void (async () => {
+      do {
+        catchUpAgain = false;
+        try {
+          const more = await o.events.read(o.session.id, streamId, cursor);
+          for (const event of more.events) write(event);
+        } catch {
+          close(); // The store failed: the client resumes from its last id.
+          return;
+        }
+      } while (catchUpAgain && !closed);
+      catchingUp = false;
+    })();
+  }
 
   async function holdForResponse() {
     const until = Date.now() + RESUME_HOLD_MS;

@@ -2,7 +2,7 @@
 // POST initialize creates a session record; every later POST loads it (one read), builds a fresh server
 // from the factory, replays the stored initialize into it and delivers the message; GET streams the
 // session's event log (snapshot-and-close on buffered Lambda, live locally); DELETE ends the session.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   type AuthInfo,
   isInitializeRequest,
@@ -21,6 +21,7 @@ import {
 import type { LambdaMcpServerFactory } from '../context.js';
 import { HttpError, StoreConflictError, StoreUnavailableError } from '../errors.js';
 import type { EventFeed } from '../events/feed.js';
+import { SESSION_LOG_EVENT } from '../events/model.js';
 import type { SessionEventHub } from '../events/session-hub.js';
 import { RpcCode } from '../http/responses.js';
 import type {
@@ -97,6 +98,8 @@ export class LegacySessions {
   readonly #inflight = new Map<string, ExchangeTransport>();
   /** Log levels of the sessions with a GET stream open here, kept current by this instance's setLevel. */
   readonly #levels = new Map<string, { level: LoggingLevel | undefined; streams: number }>();
+  /** Names this instance in the session-log markers it leaves, so its own streams skip them. */
+  readonly #instance = randomUUID();
 
   constructor(options: LegacySessionsOptions) {
     this.#o = options;
@@ -415,6 +418,12 @@ export class LegacySessions {
   async #append(sessionId: string, streamId: string, message: JSONRPCMessage) {
     const event = await this.#o.events.append(sessionId, streamId, message);
     this.#o.hub.publish(sessionId, event);
+    // Live GET streams of the session on other instances learn of it through the shared log (one put).
+    const feed = this.#o.feed;
+    if (streamId === STANDALONE_STREAM && feed?.log.shared) {
+      const marker = { type: SESSION_LOG_EVENT, source: 'lambda-mcp', data: { instance: this.#instance } };
+      feed.publish(marker, { kind: 'session', sessionId }).catch(this.#o.onerror);
+    }
     return event;
   }
 
