@@ -283,6 +283,8 @@ describe('broadcast fan-out on one instance', () => {
       type: 'server.health',
       data: { streams: 1, rssBytes: expect.any(Number), uptimeSeconds: expect.any(Number) },
     });
+    // The stream opened after the watcher's own session: it saw the other one being created, once.
+    expect(events.filter((e) => e.type === 'session.created')).toHaveLength(1);
     expect(other).not.toBe(watcher);
   });
 });

@@ -45,6 +45,8 @@ export class EventFeed {
   readonly #onerror: (error: Error) => void;
   readonly #now: () => number;
   #timer: NodeJS.Timeout | undefined;
+  #soonTimer: NodeJS.Timeout | undefined;
+  #soonDue = 0;
   readonly #healthMs: number;
   #health: NodeJS.Timeout | undefined;
   #cursor: Promise<string> | undefined;
@@ -158,8 +160,21 @@ export class EventFeed {
   /** After a local append to a shared log: poll once the event is past the log's settle window. */
   #soon() {
     if (!this.#cursor) return;
-    const timer = setTimeout(() => this.pollNow().catch((error) => this.#fail(error)), this.log.settleMs + 5);
-    timer.unref();
+    // One timer for a burst of appends: it polls once the last of them has settled.
+    this.#soonDue = Date.now() + this.log.settleMs + 5;
+    if (this.#soonTimer) return;
+    const fire = () => {
+      const wait = this.#soonDue - Date.now();
+      if (wait > 0) {
+        this.#soonTimer = setTimeout(fire, wait);
+        this.#soonTimer.unref();
+        return;
+      }
+      this.#soonTimer = undefined;
+      this.pollNow().catch((error) => this.#fail(error));
+    };
+    this.#soonTimer = setTimeout(fire, this.#soonDue - Date.now());
+    this.#soonTimer.unref();
   }
 
   /** Starts the health announcements with the first stream, stops them with the last. */
@@ -192,6 +207,8 @@ export class EventFeed {
 
   #stop() {
     clearTimeout(this.#timer);
+    clearTimeout(this.#soonTimer);
+    this.#soonTimer = undefined;
     this.#timer = undefined;
     this.#cursor = undefined;
   }

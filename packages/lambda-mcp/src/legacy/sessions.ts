@@ -210,9 +210,10 @@ export class LegacySessions {
     extra: ExchangeRun['extra'],
   ): Promise<Response> {
     let current = session;
+    // Tool activity events, only when they are on: nothing is timed or kept otherwise.
     const started = new Map<JSONRPCRequest['id'], number>();
     for (const r of requests) {
-      if (r.method !== 'tools/call') continue;
+      if (r.method !== 'tools/call' || !this.#o.internalEvents || !this.#o.feed) continue;
       started.set(r.id, this.#o.now());
       this.#internal('tool.started', { tool: r.params?.name }, session.id);
     }
