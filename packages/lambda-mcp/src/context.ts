@@ -1,7 +1,7 @@
 // What a lambda-mcp server factory receives: the SDK's per-request context, the MRTR `requestState` codec
 // keyed by the secret every instance shares, and, for 2025-era requests, the caller's session record.
 import type { McpRequestContext, McpServer, RequestStateCodec, Server } from '@modelcontextprotocol/server';
-import type { LambdaContextLike } from './adapters/fetch-handler.js';
+import type { LambdaContextLike } from './invocation.js';
 import type { SessionRecord } from './stores/types.js';
 
 /** The factory context: everything the SDK passes, plus what lambda-mcp adds. */

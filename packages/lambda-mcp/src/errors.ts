@@ -1,9 +1,14 @@
 // The one error family of lambda-mcp. Every failure the edge can answer is a LambdaMcpError; the edge maps
 // each kind to an HTTP status and a JSON-RPC error, so no caller has to guess what a thrown value means.
+// Every class takes the standard `ErrorOptions` last, so a wrapped failure keeps its `cause`.
+import { isRecord } from './guards.js';
 
 /** The root of every error lambda-mcp throws on purpose. */
 export class LambdaMcpError extends Error {
   override name = 'LambdaMcpError';
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+  }
 }
 
 /**
@@ -19,8 +24,9 @@ export class HttpError extends LambdaMcpError {
     readonly code: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -39,8 +45,9 @@ export class StoreConflictError extends LambdaMcpError {
   constructor(
     message: string,
     readonly current?: unknown,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -65,7 +72,37 @@ export class TaskStateError extends LambdaMcpError {
 /** A listing cursor that no listing produced; the edge answers invalid params. */
 export class InvalidCursorError extends LambdaMcpError {
   override name = 'InvalidCursorError';
-  constructor() {
-    super('Invalid cursor');
+  constructor(options?: ErrorOptions) {
+    super('Invalid cursor', options);
   }
+}
+
+/** Refused event input: a bad type, source or id, data that is not JSON, or an event over the size limit. */
+export class InvalidEventError extends LambdaMcpError {
+  override name = 'InvalidEventError';
+}
+
+/** A Lambda event that is not an HTTP request from API Gateway, a Function URL or an ALB. */
+export class UnsupportedEventError extends LambdaMcpError {
+  override name = 'UnsupportedEventError';
+  constructor(
+    readonly event: unknown,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `lambda-mcp: unsupported Lambda event (${describeEvent(event)}). toLambdaHandler only handles HTTP ` +
+        'requests from API Gateway REST APIs (payload 1.0), HTTP APIs (payload 2.0), Lambda Function URLs ' +
+        'and Application Load Balancers.',
+      options,
+    );
+  }
+}
+
+// Names the top-level keys only: events can carry tokens and personal data, so their values stay out.
+function describeEvent(event: unknown): string {
+  if (!isRecord(event)) return event === null ? 'null' : typeof event;
+  const keys = Object.keys(event);
+  if (keys.length === 0) return 'an empty object';
+  const shown = keys.slice(0, 8).join(', ');
+  return `an object with keys ${shown}${keys.length > 8 ? ', ...' : ''}`;
 }

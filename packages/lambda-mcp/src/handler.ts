@@ -15,7 +15,6 @@ import {
   type ServerNotifier,
 } from '@modelcontextprotocol/server';
 import type { SNSEvent } from 'aws-lambda';
-import type { FetchExtras } from './adapters/fetch-handler.js';
 import type { LambdaMcpServerFactory } from './context.js';
 import { HttpError, LambdaMcpError, StoreUnavailableError } from './errors.js';
 import { EventFeed, type PublishResult } from './events/feed.js';
@@ -28,6 +27,7 @@ import { compressResponse } from './http/compression.js';
 import { checkEdge, readPostBody, withCors } from './http/edge.js';
 import { limitResponseSize } from './http/response-limit.js';
 import { jsonRpcErrorResponse, RpcCode } from './http/responses.js';
+import type { FetchExtras } from './invocation.js';
 import { LegacySessions, type PostBody } from './legacy/sessions.js';
 import { isInLambda, resolveRequestStateKey } from './request-state-key.js';
 import { MemoryEventStore, MemoryResponseMailbox, MemorySessionStore } from './stores/memory.js';

@@ -1,18 +1,19 @@
 // lambda-mcp's public API: the one `fetch` core, its factory context, the store seams with their in-memory
 // defaults, and the error family. Adapters live in subpath exports (`lambda-mcp/lambda`, `lambda-mcp/node`).
 
-export type { FetchExtras, FetchHandler, LambdaContextLike } from './adapters/fetch-handler.js';
 export type { LambdaMcpContext, LambdaMcpServerFactory } from './context.js';
 export { isLoopbackHost, LOOPBACK_HOSTNAMES, mountAt, optionsFromEnv } from './env.js';
 export {
   ConfigError,
   HttpError,
   InvalidCursorError,
+  InvalidEventError,
   LambdaMcpError,
   StoreConflictError,
   StoreItemTooLargeError,
   StoreUnavailableError,
   TaskStateError,
+  UnsupportedEventError,
 } from './errors.js';
 export { BroadcastBus, type BroadcastStats, type BusSubscriber } from './events/broadcast.js';
 export { EventFeed, type EventFeedOptions, type PublishResult } from './events/feed.js';
@@ -31,7 +32,6 @@ export {
   type EventInput,
   type EventScope,
   eventNotification,
-  InvalidEventError,
   type McpEvent,
 } from './events/model.js';
 export { FeedServerEventBus } from './events/server-event-bus.js';
@@ -44,6 +44,7 @@ export {
   type LambdaMcpRequestOptions,
   type RequestRecord,
 } from './handler.js';
+export type { FetchExtras, FetchHandler, LambdaContextLike } from './invocation.js';
 export { isInLambda, resolveRequestStateKey } from './request-state-key.js';
 export { type EnvStores, STORE_KINDS, storesFromEnv } from './stores/from-env.js';
 export { MemoryEventStore, MemoryResponseMailbox, MemorySessionStore } from './stores/memory.js';

@@ -2,7 +2,7 @@
 // from the environment, live SSE, Host validation on loopback, and the MCP endpoint mounted at one path.
 import { isLoopbackHost, LOOPBACK_HOSTNAMES, mountAt, optionsFromEnv } from '../env.js';
 import type { LambdaMcpOptions } from '../handler.js';
-import type { FetchHandler } from './fetch-handler.js';
+import type { FetchHandler } from '../invocation.js';
 import { type ServedApp, serve } from './node.js';
 
 /** Options for a local server bound to `host`: live SSE unless SSE_MODE says poll, Host checks on loopback. */

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { INTERNAL_ERROR_BODY } from '../http/responses.js';
-import type { FetchHandler } from './fetch-handler.js';
+import type { FetchHandler } from '../invocation.js';
 
 export type { FetchHandler };
 

@@ -1,9 +1,9 @@
 // The event model: what makeEvent refuses (with which message), and the notification each event becomes.
 import { describe, expect, it } from 'vitest';
+import { InvalidEventError } from '../errors.js';
 import {
   EVENT_LOGGER,
   eventNotification,
-  InvalidEventError,
   inputOfServerEvent,
   type McpEvent,
   makeEvent,

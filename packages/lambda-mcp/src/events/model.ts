@@ -2,7 +2,7 @@
 // reaches clients. 2025-era GET streams receive every event as a JSON-RPC notification; 2026-07-28
 // `subscriptions/listen` streams receive the four MCP change kinds the SDK's listen router carries.
 import type { JSONRPCNotification, LoggingLevel, ServerEvent } from '@modelcontextprotocol/server';
-import { LambdaMcpError } from '../errors.js';
+import { InvalidEventError } from '../errors.js';
 
 /** Who receives an event: every open stream, or the streams of one 2025-era session. */
 export type EventScope = { kind: 'global' } | { kind: 'session'; sessionId: string };
@@ -38,11 +38,6 @@ export interface BusEvent {
    * are not in the global log (session-targeted and instance-local internal events).
    */
   cursor?: string;
-}
-
-/** Refused event input: a bad type, source or id, data that is not JSON, or an event over the size limit. */
-export class InvalidEventError extends LambdaMcpError {
-  override name = 'InvalidEventError';
 }
 
 /** Largest event accepted by default, in bytes of JSON. */

@@ -7,10 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDynamo, type TestDynamo } from '../../test/dynamo-harness.js';
 import { CONTRACT_T0, manualClock } from '../../test/global-log-contract.js';
 import { DynamoGlobalEventLog } from '../dynamodb/global-log.js';
-import { StoreUnavailableError } from '../errors.js';
+import { InvalidEventError, StoreUnavailableError } from '../errors.js';
 import { EventFeed } from './feed.js';
 import { type GlobalEventLog, MemoryGlobalEventLog } from './global-log.js';
-import { InvalidEventError } from './model.js';
 import { ingestSns, isSnsEvent, SNS_DEFAULT_TYPE } from './sns.js';
 
 let dynamo: TestDynamo;

@@ -4,9 +4,10 @@
 // would make Lambda retry the whole batch and SNS redeliver it. Only a store failure throws, so the delivery
 // is retried (and lands in the dead-letter queue when it keeps failing).
 import type { SNSEvent } from 'aws-lambda';
-import { isRecord } from '../adapters/lambda/shape.js';
+import { InvalidEventError } from '../errors.js';
+import { isRecord } from '../guards.js';
 import type { EventFeed } from './feed.js';
-import { type EventScope, InvalidEventError } from './model.js';
+import type { EventScope } from './model.js';
 
 /** The event type of an SNS message without a Subject. */
 export const SNS_DEFAULT_TYPE = 'sns.notification';

@@ -2,9 +2,9 @@
 // load balancer) in, an `ALBResult` with a `statusDescription` and the same header mode as the request out.
 import { STATUS_CODES } from 'node:http';
 import type { ALBEvent, ALBResult } from 'aws-lambda';
+import { isRecord } from '../../guards.js';
 import { encodeBody, readBody, toRequestBody } from './body.js';
 import { groupResponseHeaders, toRequestHeaders } from './headers.js';
-import { isRecord } from './shape.js';
 import type { EventProcessor } from './types.js';
 import { joinRawQuery, requestUrl } from './url.js';
 

@@ -1,9 +1,9 @@
 // The processor for API Gateway REST API events (payload format 1.0, also used by HTTP APIs set to 1.0):
 // `httpMethod`, `path`, single and multi-value headers and query parameters in, `APIGatewayProxyResult` out.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { isRecord } from '../../guards.js';
 import { encodeBody, readBody, toRequestBody } from './body.js';
 import { groupResponseHeaders, toRequestHeaders } from './headers.js';
-import { isRecord } from './shape.js';
 import type { EventProcessor } from './types.js';
 import { encodeQuery, requestUrl } from './url.js';
 

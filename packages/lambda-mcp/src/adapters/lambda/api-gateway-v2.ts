@@ -1,9 +1,9 @@
 // The processor for payload format 2.0 events, shared by API Gateway HTTP APIs and Lambda Function URLs:
 // `rawPath`, `rawQueryString`, `cookies` in, `APIGatewayProxyStructuredResultV2` with a `cookies` array out.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { isRecord } from '../../guards.js';
 import { encodeBody, readBody, toRequestBody } from './body.js';
 import { groupResponseHeaders, toRequestHeaders } from './headers.js';
-import { isRecord } from './shape.js';
 import type { EventProcessor } from './types.js';
 import { requestUrl } from './url.js';
 

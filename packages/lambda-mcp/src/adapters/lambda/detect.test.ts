@@ -1,7 +1,8 @@
 // Tests of event detection: each HTTP shape finds its processor, anything else is refused with a clear error.
 import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { detectEvent, UnsupportedEventError } from './detect.js';
+import { UnsupportedEventError } from '../../errors.js';
+import { detectEvent } from './detect.js';
 import {
   albEvent,
   albMultiValueEvent,

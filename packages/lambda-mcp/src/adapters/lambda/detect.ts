@@ -1,24 +1,11 @@
 // Picks the processor for an incoming event by its shape, and refuses events that are not HTTP requests
 // (SQS, S3, WebSocket, direct invocations...) with an error that says what was received.
 
-import { LambdaMcpError } from '../../errors.js';
+import { UnsupportedEventError } from '../../errors.js';
 import { alb } from './alb.js';
 import { apiGatewayV1 } from './api-gateway-v1.js';
 import { apiGatewayV2 } from './api-gateway-v2.js';
-import { isRecord } from './shape.js';
 import type { EventProcessor, LambdaEventKind, LambdaHttpResult } from './types.js';
-
-/** Thrown for an event that is not an HTTP request from API Gateway, a Function URL or an ALB. */
-export class UnsupportedEventError extends LambdaMcpError {
-  override name = 'UnsupportedEventError';
-  constructor(readonly event: unknown) {
-    super(
-      `lambda-mcp: unsupported Lambda event (${describe(event)}). toLambdaHandler only handles HTTP requests ` +
-        'from API Gateway REST APIs (payload 1.0), HTTP APIs (payload 2.0), Lambda Function URLs and ' +
-        'Application Load Balancers.',
-    );
-  }
-}
 
 /** One event paired with the processor for its shape. */
 export interface DetectedEvent {
@@ -47,13 +34,4 @@ function pair<E, R extends LambdaHttpResult>(processor: EventProcessor<E, R>, ev
     toRequest: (signal) => processor.toRequest(event, signal),
     toResult: (response, stop) => processor.toResult(response, event, stop),
   };
-}
-
-// Names the top-level keys only: events can carry tokens and personal data, so their values stay out.
-function describe(event: unknown): string {
-  if (!isRecord(event)) return event === null ? 'null' : typeof event;
-  const keys = Object.keys(event);
-  if (keys.length === 0) return 'an empty object';
-  const shown = keys.slice(0, 8).join(', ');
-  return `an object with keys ${shown}${keys.length > 8 ? ', ...' : ''}`;
 }

@@ -3,7 +3,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it, vi } from 'vitest';
-import { UnsupportedEventError } from './detect.js';
+import { UnsupportedEventError } from '../../errors.js';
 import { albMultiValueEvent, functionUrlEvent, httpApiEvent, restApiEvent, sqsEvent } from './fixtures.js';
 import { toLambdaHandler } from './handler.js';
 import type { FetchHandler } from './types.js';

@@ -8,9 +8,10 @@ import type {
   APIGatewayProxyResult,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
+import { UnsupportedEventError } from '../../errors.js';
 import { INTERNAL_ERROR_BODY } from '../../http/responses.js';
 import { startDeadline } from './deadline.js';
-import { type DetectedEvent, detectEvent, UnsupportedEventError } from './detect.js';
+import { type DetectedEvent, detectEvent } from './detect.js';
 import type { FetchHandler, LambdaContextLike, LambdaHttpEvent, LambdaHttpResult } from './types.js';
 
 /** Options of `toLambdaHandler`. */

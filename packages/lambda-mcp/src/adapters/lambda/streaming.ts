@@ -1,10 +1,10 @@
 // `toStreamingLambdaHandler`: wraps a web fetch handler as a Lambda *response streaming* handler, so SSE
 // reaches the client as it is written, through a Function URL (`InvokeMode: RESPONSE_STREAM`) or an API
 // Gateway REST API whose Lambda proxy integration uses the streaming response transfer mode.
-import { LambdaMcpError } from '../../errors.js';
+import { LambdaMcpError, UnsupportedEventError } from '../../errors.js';
 import { INTERNAL_ERROR_BODY } from '../../http/responses.js';
 import { startDeadline } from './deadline.js';
-import { type DetectedEvent, detectEvent, UnsupportedEventError } from './detect.js';
+import { type DetectedEvent, detectEvent } from './detect.js';
 import type { FetchHandler, LambdaContextLike } from './types.js';
 
 /**

@@ -8,7 +8,7 @@ import type {
   APIGatewayProxyResult,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
-import type { FetchHandler, LambdaContextLike } from '../fetch-handler.js';
+import type { FetchHandler, LambdaContextLike } from '../../invocation.js';
 
 export type { FetchHandler, LambdaContextLike };
 

@@ -1,5 +1,5 @@
-// The one shape every adapter serves: anything that answers a web `Request` with a web `Response`, plus
-// what the runtime knows of the invocation besides the request (the Lambda context).
+// What an adapter hands the core besides the web `Request`: the runtime's view of the invocation (the Lambda
+// context). A leaf both the core and the adapters import, so neither depends on the other for it.
 import type { Context } from 'aws-lambda';
 
 /** The part of the Lambda `Context` lambda-mcp reads; every field optional so plain test doubles fit. */
