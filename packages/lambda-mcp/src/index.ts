@@ -2,7 +2,7 @@
 // defaults, and the error family. Adapters live in subpath exports (`lambda-mcp/lambda`, `lambda-mcp/node`).
 
 export type { LambdaMcpContext, LambdaMcpServerFactory } from './context.js';
-export { isLoopbackHost, LOOPBACK_HOSTNAMES, mountAt, optionsFromEnv } from './env.js';
+export { createLambdaMcp } from './core.js';
 export {
   ConfigError,
   HttpError,
@@ -37,16 +37,21 @@ export {
 export { FeedServerEventBus } from './events/server-event-bus.js';
 export { SessionEventHub } from './events/session-hub.js';
 export { ingestSns, isSnsEvent, SNS_DEFAULT_TYPE, type SnsIngestResult } from './events/sns.js';
+export { isLoopbackHost, LOOPBACK_HOSTNAMES } from './http/loopback.js';
+export { mountAt } from './http/mount.js';
+export type { FetchExtras, FetchHandler, LambdaContextLike } from './invocation.js';
 export {
-  createLambdaMcp,
+  DEFAULTS,
   type LambdaMcpHandler,
   type LambdaMcpOptions,
   type LambdaMcpRequestOptions,
   type RequestRecord,
-} from './handler.js';
-export type { FetchExtras, FetchHandler, LambdaContextLike } from './invocation.js';
+  type ResolvedOptions,
+  resolveOptions,
+} from './options.js';
 export { isInLambda, resolveRequestStateKey } from './request-state-key.js';
-export { type EnvStores, STORE_KINDS, storesFromEnv } from './stores/from-env.js';
+export { optionsFromEnv } from './setup/env.js';
+export { type EnvStores, STORE_KINDS, storesFromEnv } from './setup/stores-from-env.js';
 export { MemoryEventStore, MemoryResponseMailbox, MemorySessionStore } from './stores/memory.js';
 export type {
   EventStore,

@@ -7,8 +7,10 @@ import {
   readRequestBody,
 } from '@modelcontextprotocol/server';
 import { HttpError } from '../errors.js';
-import type { PostBody } from '../legacy/sessions.js';
 import { RpcCode } from './responses.js';
+
+/** A POST body as the edge read it: parsed JSON, or text that is not JSON (each leg answers it its way). */
+export type PostBody = { kind: 'json'; value: unknown } | { kind: 'invalid' };
 
 /** Edge settings. */
 export interface EdgeOptions {

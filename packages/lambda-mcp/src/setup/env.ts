@@ -1,10 +1,7 @@
 // Options that every entry point (local server, Lambda handler, conformance fixture) reads from the
 // environment the same way, so one variable means one thing everywhere.
-import { ConfigError } from './errors.js';
-import type { LambdaMcpOptions } from './handler.js';
-
-/** Hostnames of the loopback interface, for Host validation when bound to localhost. */
-export const LOOPBACK_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
+import { ConfigError } from '../errors.js';
+import type { LambdaMcpOptions } from '../options.js';
 
 /**
  * Reads `ALLOWED_ORIGINS` (comma-separated origins or hostnames, `*` for any), `SSE_MODE` (`live` or
@@ -45,28 +42,4 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): LambdaMcpO
     options.pollIntervalMs = ms;
   }
   return options;
-}
-
-/** Whether `host` is a loopback bind address, which calls for Host validation against DNS rebinding. */
-export function isLoopbackHost(host: string): boolean {
-  return ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host);
-}
-
-/** Serves `handler` only at `path`; other paths answer 404 with a JSON-RPC error body. */
-export function mountAt(path: string, handler: { fetch: (request: Request) => Promise<Response> }) {
-  return {
-    fetch: (request: Request): Promise<Response> =>
-      new URL(request.url).pathname === path
-        ? handler.fetch(request)
-        : Promise.resolve(
-            Response.json(
-              {
-                jsonrpc: '2.0',
-                id: null,
-                error: { code: -32000, message: `Not Found: the MCP endpoint is ${path}` },
-              },
-              { status: 404 },
-            ),
-          ),
-  };
 }

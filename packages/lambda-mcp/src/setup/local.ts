@@ -1,9 +1,11 @@
 // What every local entry point (`npm start`, `npm run conformance-server`, tests) shares: the same options
 // from the environment, live SSE, Host validation on loopback, and the MCP endpoint mounted at one path.
-import { isLoopbackHost, LOOPBACK_HOSTNAMES, mountAt, optionsFromEnv } from '../env.js';
-import type { LambdaMcpOptions } from '../handler.js';
+import { type ServedApp, serve } from '../adapters/node.js';
+import { isLoopbackHost, LOOPBACK_HOSTNAMES } from '../http/loopback.js';
+import { mountAt } from '../http/mount.js';
 import type { FetchHandler } from '../invocation.js';
-import { type ServedApp, serve } from './node.js';
+import type { LambdaMcpOptions } from '../options.js';
+import { optionsFromEnv } from './env.js';
 
 /** Options for a local server bound to `host`: live SSE unless SSE_MODE says poll, Host checks on loopback. */
 export function localServerOptions(host: string, env: NodeJS.ProcessEnv = process.env): LambdaMcpOptions {

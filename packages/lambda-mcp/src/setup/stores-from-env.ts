@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
-import type { LambdaMcpOptions } from '../handler.js';
+import type { LambdaMcpOptions } from '../options.js';
 import { isInLambda } from '../request-state-key.js';
 
 /** The values STORE accepts. */
