@@ -8,11 +8,9 @@ import {
   type EventStore,
   type LambdaMcpHandler,
   type LambdaMcpOptions,
-  MemoryEventStore,
-  MemoryResponseMailbox,
-  MemorySessionStore,
   type PublishResult,
-  SessionEventHub,
+  resolveOptions,
+  type SessionEventHub,
   type SessionStore,
   storesFromEnv,
 } from 'lambda-mcp';
@@ -71,17 +69,7 @@ export async function buildAwsMonitor(
     { ...env, STORE: config.store, EVENT_RETENTION_SECONDS: String(config.events.retentionSeconds) },
     log,
   );
-  const sessionStore = fromEnv.options.sessionStore ?? new MemorySessionStore();
-  const eventStore = fromEnv.options.eventStore ?? new MemoryEventStore();
-  const mailbox = fromEnv.options.mailbox ?? new MemoryResponseMailbox();
-  const hub = new SessionEventHub();
-  const deps: AwsMonitorDeps = {
-    config,
-    stores: { kind: fromEnv.kind, description: fromEnv.description, sessionStore, eventStore },
-    hub,
-    instance: new InstanceStats(),
-  };
-  const core = createLambdaMcp(createAwsMonitor(deps), {
+  const resolved = resolveOptions({
     ...(config.allowedOrigins.length > 0 && { allowedOrigins: config.allowedOrigins }),
     sessionIdleSeconds: config.sessionIdleSeconds,
     compression: config.enableCompression,
@@ -95,11 +83,7 @@ export async function buildAwsMonitor(
     internalEvents: config.events.internalEvents,
     listenWindowMs: config.events.listenWindowMs,
     ...options,
-    sessionStore,
-    eventStore,
-    mailbox,
-    hub,
-    ...(fromEnv.options.eventLog && { eventLog: fromEnv.options.eventLog }),
+    ...fromEnv.options,
     onerror: (error) => {
       observability.onerror(error);
       options.onerror?.(error);
@@ -109,6 +93,15 @@ export async function buildAwsMonitor(
       options.onrequest?.(record);
     },
   });
+  // The tools see the very stores and hub the handler serves sessions with.
+  const { sessionStore, eventStore, hub } = resolved;
+  const deps: AwsMonitorDeps = {
+    config,
+    stores: { kind: fromEnv.kind, description: fromEnv.description, sessionStore, eventStore },
+    hub,
+    instance: new InstanceStats(),
+  };
+  const core = createLambdaMcp(createAwsMonitor(deps), resolved);
   deps.events = core;
   const handler: LambdaMcpHandler = {
     ...core,

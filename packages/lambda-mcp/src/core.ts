@@ -15,7 +15,12 @@ import { jsonRpcErrorResponse, RpcCode } from './http/responses.js';
 import type { FetchExtras } from './invocation.js';
 import { LegacyTransport } from './legacy/transport.js';
 import { createModernLeg } from './modern/leg.js';
-import { type LambdaMcpHandler, type LambdaMcpOptions, resolveOptions } from './options.js';
+import {
+  type LambdaMcpHandler,
+  type LambdaMcpOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from './options.js';
 import { describeRequest, type Seen } from './request-record.js';
 
 /**
@@ -31,7 +36,7 @@ import { describeRequest, type Seen } from './request-record.js';
  */
 export function createLambdaMcp(
   factory: LambdaMcpServerFactory,
-  options: LambdaMcpOptions = {},
+  options: LambdaMcpOptions | ResolvedOptions = {},
 ): LambdaMcpHandler {
   const o = resolveOptions(options);
   const { onerror, requestState, now, onrequest, compression, maxResponseBytes } = o;

@@ -206,12 +206,19 @@ export interface ResolvedOptions
   onrequest?: (record: RequestRecord) => void;
   /** With `internalEvents`, the health interval in ms; 0 (no health events) without them. */
   healthIntervalMs: number;
-  /** The MRTR `requestState` codec, keyed by `requestStateKey` (or `MCP_REQUEST_STATE_KEY`). */
+  /** The MRTR `requestState` key, as given or read from `MCP_REQUEST_STATE_KEY`. */
+  requestStateKey: string | Uint8Array;
+  /** The MRTR `requestState` codec, keyed by `requestStateKey`. */
   requestState: RequestStateCodec;
+  /** Marks options resolved already, so resolving them again returns them unchanged. */
+  readonly [RESOLVED]: true;
 }
 
+const RESOLVED = Symbol('lambda-mcp.resolvedOptions');
+
 /**
- * Applies every default of {@link LambdaMcpOptions} once. A missing `requestStateKey` is read from
+ * Applies every default of {@link LambdaMcpOptions} once; options resolved already come back as they are, so
+ * an entry point may resolve them (to share the default stores with its tools) and pass them on. A missing `requestStateKey` is read from
  * `MCP_REQUEST_STATE_KEY`: inside Lambda its absence stops start-up, locally a per-process key is used with a
  * warning.
  *
@@ -219,7 +226,8 @@ export interface ResolvedOptions
  * const resolved = resolveOptions({ sse: 'poll' });
  * resolved.listenWindowMs; // 25000
  */
-export function resolveOptions(options: LambdaMcpOptions = {}): ResolvedOptions {
+export function resolveOptions(options: LambdaMcpOptions | ResolvedOptions = {}): ResolvedOptions {
+  if (RESOLVED in options) return options;
   const key =
     options.requestStateKey ??
     resolveRequestStateKey(process.env.MCP_REQUEST_STATE_KEY, {
@@ -250,8 +258,10 @@ export function resolveOptions(options: LambdaMcpOptions = {}): ResolvedOptions 
     allowedOrigins: options.allowedOrigins ?? DEFAULTS.allowedOrigins,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
     compression: options.compression ?? false,
+    requestStateKey: key,
     requestState: createRequestStateCodec({ key }),
     onerror: options.onerror ?? (() => {}),
     now: options.now ?? Date.now,
+    [RESOLVED]: true,
   };
 }
