@@ -1,6 +1,8 @@
 // A real DynamoDB for tests: dynalite on a free loopback port, started and stopped by the test file that
-// uses it, a client whose every command is counted (middleware on the real client), and fresh tables.
+// uses it (`useTestDynamo` does both), a client whose every command is counted (middleware on the real
+// client), and fresh tables.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
 import { type RunningDynalite, startDynalite } from '../src/dynamodb/dynalite.js';
 import { ensureLocalTable } from '../src/dynamodb/ensure-table.js';
 
@@ -67,5 +69,39 @@ export async function startTestDynamo(options: { path?: string } = {}): Promise<
       main.client.destroy();
       await server?.close();
     },
+  };
+}
+
+/**
+ * Starts dynalite before the calling file's tests and stops it after them. The answer stands for the
+ * server from the file's first test on (before that, touching it throws): use it in tests and factories.
+ */
+export function useTestDynamo(options: { path?: string } = {}): TestDynamo {
+  let started: TestDynamo | undefined;
+  beforeAll(async () => {
+    started = await startTestDynamo(options);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const current = (): TestDynamo => {
+    if (!started) throw new Error('useTestDynamo: dynalite starts in beforeAll; use it inside tests');
+    return started;
+  };
+  return {
+    get endpoint() {
+      return current().endpoint;
+    },
+    get client() {
+      return current().client;
+    },
+    get calls() {
+      return current().calls;
+    },
+    newTable: () => current().newTable(),
+    newClient: () => current().newClient(),
+    stop: () => current().stop(),
+    restart: () => current().restart(),
+    close: () => current().close(),
   };
 }

@@ -1,5 +1,5 @@
 // The contract every GlobalEventLog passes (in memory and on DynamoDB): each backend's test file calls
-// `globalLogContract` with a factory for fresh, empty logs on a clock the contract moves. Nothing sleeps:
+// `runGlobalLogContract` with a factory for fresh, empty logs on a clock the contract moves. Nothing sleeps:
 // before reading, the clock is moved past the log's settle window, as the poller of a real instance would.
 import { describe, expect, it } from 'vitest';
 import type { GlobalEventLog, LoggedEvent } from '../src/events/global-log.js';
@@ -36,7 +36,7 @@ export function manualClock(start = CONTRACT_T0) {
 }
 
 /** Runs the GlobalEventLog contract. */
-export function globalLogContract(
+export function runGlobalLogContract(
   name: string,
   makeLog: (opts: GlobalLogFactoryOptions) => Promise<GlobalEventLog>,
 ) {

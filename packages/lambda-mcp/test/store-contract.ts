@@ -5,6 +5,7 @@ import type { JSONRPCResponse } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
 import { InvalidCursorError, StoreConflictError } from '../src/errors.js';
 import type { EventStore, ResponseMailbox, SessionRecord, SessionStore } from '../src/stores/types.js';
+import { expectAbsentOnceExpired } from './expiring-record.js';
 
 /** A session record for tests, valid for an hour from `now`. */
 export function sampleSession(id: string, now = Date.now()): SessionRecord {
@@ -79,13 +80,7 @@ export function runSessionStoreContract(
     });
 
     it('treats an expired session as absent', async () => {
-      let now = 1_000_000;
-      const store = await newStore(() => now);
-      await store.create({ ...sampleSession('s-1', now), expiresAt: now + 1000 });
-      expect(await store.get('s-1')).toBeDefined();
-      now += 1000;
-      expect(await store.get('s-1')).toBeUndefined();
-      expect(await store.update('s-1', 1, { logLevel: 'info' })).toBeUndefined();
+      await expectAbsentOnceExpired(newStore, sampleSession, 's-1', { logLevel: 'info' });
     });
 
     it('lists live sessions by last activity, newest first, a page at a time, summaries only', async () => {

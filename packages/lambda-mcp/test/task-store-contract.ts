@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoreConflictError, TaskStateError } from '../src/errors.js';
 import type { TaskRecord, TaskStatus, TaskStore } from '../src/tasks/types.js';
+import { expectAbsentOnceExpired } from './expiring-record.js';
 
 /** A working task for tests, valid for an hour from `now`. */
 export function sampleTask(id: string, now = Date.now()): TaskRecord {
@@ -161,15 +162,12 @@ export function runTaskStoreContract(name: string, newStore: (now: () => number)
     });
 
     it('treats an expired task as absent, and lets its id be created again', async () => {
-      let now = 1_000_000;
-      const store = await newStore(() => now);
-      await store.create({ ...sampleTask('t-1', now), expiresAt: now + 1000 });
-      expect(await store.get('t-1')).toBeDefined();
-      now += 1000;
-      expect(await store.get('t-1')).toBeUndefined();
-      expect(await store.update('t-1', 1, { status: 'completed', result: {} })).toBeUndefined();
+      const { store, clock } = await expectAbsentOnceExpired(newStore, sampleTask, 't-1', {
+        status: 'completed',
+        result: {},
+      });
       expect(await store.delete('t-1')).toBe(false);
-      const fresh = { ...sampleTask('t-1', now), statusMessage: 'second life' };
+      const fresh = { ...sampleTask('t-1', clock.now), statusMessage: 'second life' };
       await store.create(fresh);
       expect(await store.get('t-1')).toEqual(fresh);
     });

@@ -86,7 +86,8 @@ export async function putIfAbsent(
       ),
     );
   } catch (error) {
-    if (isConditionFailure(error)) throw new StoreConflictError(options.conflict);
+    if (isConditionFailure(error))
+      throw new StoreConflictError(options.conflict, undefined, { cause: error });
     throw error;
   }
 }
@@ -102,10 +103,25 @@ export async function getItem(
   return Item;
 }
 
-/** What {@link versionedUpdate} did: wrote (the new item), or refused (the stored item when DynamoDB sent it). */
+/**
+ * What {@link versionedUpdate} did: wrote (the new item), or refused (the condition failure, to keep as the
+ * cause of the error that explains it, and the stored item when DynamoDB sent it).
+ */
 export type VersionedUpdateResult =
   | { written: true; item: Record<string, unknown> | undefined }
-  | { written: false; stored: Record<string, unknown> | undefined };
+  | { written: false; stored: Record<string, unknown> | undefined; failure: ConditionalCheckFailedException };
+
+/** Options of {@link versionedUpdate}. */
+export interface VersionedUpdateOptions {
+  tableName: string;
+  key: Record<string, unknown>;
+  what: string;
+  expectedVersion: number;
+  now: number;
+  fields: Record<string, unknown>;
+  /** A condition on other attributes, checked with the version and expiry (a task's status, say). */
+  extraCondition?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+}
 
 /**
  * Sets `fields` and bumps `version` on an item (a session, a task) only while it is live and still at
@@ -114,15 +130,7 @@ export type VersionedUpdateResult =
  */
 export async function versionedUpdate(
   db: DynamoDBDocumentClient,
-  options: {
-    tableName: string;
-    key: Record<string, unknown>;
-    what: string;
-    expectedVersion: number;
-    now: number;
-    fields: Record<string, unknown>;
-    extraCondition?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
-  },
+  options: VersionedUpdateOptions,
 ): Promise<VersionedUpdateResult> {
   const names: Record<string, string> = { '#version': 'version', '#expiresAt': 'expiresAt' };
   const values: Record<string, unknown> = {
@@ -159,6 +167,6 @@ export async function versionedUpdate(
     return { written: true, item: Attributes };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    return { written: false, stored: error.Item as Record<string, unknown> | undefined };
+    return { written: false, stored: error.Item as Record<string, unknown> | undefined, failure: error };
   }
 }

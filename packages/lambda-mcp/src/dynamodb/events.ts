@@ -4,29 +4,21 @@
 // no gaps and no duplicates, and a crash cannot leave a hole. Writers in one process queue per session.
 // Events too large for one item are split into chunk items written before the event that names them.
 import { randomUUID } from 'node:crypto';
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { JSONRPCMessage } from '@modelcontextprotocol/server';
 import { StoreItemTooLargeError, StoreUnavailableError } from '../errors.js';
 import { type EventStore, eventId, type StoredEvent } from '../stores/types.js';
-import { type DynamoClientInput, documentClient, isConditionFailure, storeCall } from './client.js';
+import { isConditionFailure, storeCall } from './client.js';
+import { queryPages, sortKeyRange } from './query-pages.js';
+import { DynamoStore, type DynamoStoreOptions, type Item } from './store.js';
 import { EVENT_PREFIX, isExpired, keys, seqOfEventKey, TABLE, ttlOf } from './table.js';
 
 /** Options of {@link DynamoEventStore}. */
-export interface DynamoEventStoreOptions {
-  client: DynamoClientInput;
-  tableName: string;
+export interface DynamoEventStoreOptions extends DynamoStoreOptions {
   /** How long events stay readable, in ms. Default 65 minutes (a default session's idle time, and then some). */
   retentionMs?: number;
   /** Largest event accepted, in bytes of JSON; larger ones are refused with a clear error. Default 6 MiB. */
   maxEventBytes?: number;
-  /** Clock, for tests. */
-  now?: () => number;
 }
 
 /** Bytes of message kept inline in an event item; DynamoDB items hold at most 400 KB. */
@@ -36,26 +28,19 @@ const MAX_HEADS = 10_000;
 /** Writes to one sequence number before giving up: only reachable under extreme contention. */
 const MAX_ATTEMPTS = 64;
 
-type Item = Record<string, unknown>;
-
 /** Session event logs in DynamoDB; see the module comment. */
-export class DynamoEventStore implements EventStore {
-  readonly #db: DynamoDBDocumentClient;
-  readonly #table: string;
+export class DynamoEventStore extends DynamoStore implements EventStore {
   readonly #retentionMs: number;
   readonly #maxBytes: number;
-  readonly #now: () => number;
   /** The last sequence number this instance knows to exist, per session. */
   readonly #heads = new Map<string, number>();
   /** Per-session queue of this instance's appends. */
   readonly #queues = new Map<string, Promise<unknown>>();
 
   constructor(options: DynamoEventStoreOptions) {
-    this.#db = documentClient(options.client);
-    this.#table = options.tableName;
+    super(options);
     this.#retentionMs = options.retentionMs ?? 65 * 60_000;
     this.#maxBytes = options.maxEventBytes ?? 6 * 1024 * 1024;
-    this.#now = options.now ?? Date.now;
   }
 
   append(sessionId: string, streamId: string, message: JSONRPCMessage): Promise<StoredEvent> {
@@ -77,7 +62,7 @@ export class DynamoEventStore implements EventStore {
     const items = await this.#query(sessionId, afterSeq);
     let lastSeq = afterSeq;
     const events: StoredEvent[] = [];
-    const now = this.#now();
+    const now = this.now();
     for (const item of items) {
       const seq = seqOfEventKey(item[TABLE.sortKey] as string);
       lastSeq = Math.max(lastSeq, seq);
@@ -95,26 +80,19 @@ export class DynamoEventStore implements EventStore {
   async deleteSession(sessionId: string): Promise<void> {
     const pk = keys.sessionPartition(sessionId);
     const doomed: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await storeCall('event log listing', () =>
-        this.#db.send(
-          new QueryCommand({
-            TableName: this.#table,
-            KeyConditionExpression: '#pk = :pk',
-            ProjectionExpression: '#pk, #sk',
-            ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
-            ExpressionAttributeValues: { ':pk': pk },
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
+    const listing = queryPages(this.db, 'event log listing', {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk',
+      ProjectionExpression: '#pk, #sk',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+      ExpressionAttributeValues: { ':pk': pk },
+    });
+    for await (const { items } of listing) {
+      for (const item of items) {
         const sk = item[TABLE.sortKey] as string;
         if (sk.startsWith(EVENT_PREFIX) || sk.startsWith('CHUNK#')) doomed.push(item);
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     await this.#batchWrite(doomed.map((Key) => ({ DeleteRequest: { Key } })));
     this.#heads.delete(sessionId);
   }
@@ -127,15 +105,16 @@ export class DynamoEventStore implements EventStore {
         `An SSE event of ${bytes} bytes exceeds the event log's limit of ${this.#maxBytes} bytes; it was not stored`,
       );
     }
-    const ttl = ttlOf(this.#now() + this.#retentionMs);
+    const ttl = ttlOf(this.now() + this.#retentionMs);
     const body = bytes <= INLINE_BYTES ? { message: json } : await this.#writeChunks(sessionId, json, ttl);
     let seq = (this.#heads.get(sessionId) ?? (await this.#head(sessionId))) + 1;
+    let lost: unknown;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       try {
         await storeCall('event append', () =>
-          this.#db.send(
+          this.db.send(
             new PutCommand({
-              TableName: this.#table,
+              TableName: this.tableName,
               Item: { ...keys.event(sessionId, seq), stream: streamId, ...body, [TABLE.ttlAttribute]: ttl },
               ConditionExpression: 'attribute_not_exists(#pk)',
               ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
@@ -146,19 +125,22 @@ export class DynamoEventStore implements EventStore {
         return { id: eventId(streamId, seq), streamId, seq, message: JSON.parse(json) as JSONRPCMessage };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
+        lost = error;
         // `seq` exists, so `seq + 1` may be written; after a second loss, jump to the head instead.
         seq = attempt === 1 ? seq + 1 : (await this.#head(sessionId)) + 1;
       }
     }
-    throw new StoreUnavailableError(`Event log of session ${sessionId} is too contended to append to`);
+    throw new StoreUnavailableError(`Event log of session ${sessionId} is too contended to append to`, {
+      cause: lost,
+    });
   }
 
   /** The highest sequence number stored for the session (expired or not), 0 for an empty log. */
   async #head(sessionId: string): Promise<number> {
     const { Items } = await storeCall('event log head', () =>
-      this.#db.send(
+      this.db.send(
         new QueryCommand({
-          TableName: this.#table,
+          TableName: this.tableName,
           KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
           ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
           ExpressionAttributeValues: { ':pk': keys.sessionPartition(sessionId), ':prefix': EVENT_PREFIX },
@@ -177,28 +159,11 @@ export class DynamoEventStore implements EventStore {
 
   /** Every event item after `afterSeq`, in order (all pages). */
   async #query(sessionId: string, afterSeq: number): Promise<Item[]> {
+    const pk = keys.sessionPartition(sessionId);
+    const from = keys.event(sessionId, afterSeq + 1).sk;
     const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await storeCall('event log read', () =>
-        this.#db.send(
-          new QueryCommand({
-            TableName: this.#table,
-            KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-            ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
-            ExpressionAttributeValues: {
-              ':pk': keys.sessionPartition(sessionId),
-              ':from': keys.event(sessionId, afterSeq + 1).sk,
-              ':to': `${EVENT_PREFIX}~`,
-            },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const query = sortKeyRange(this.tableName, pk, from, `${EVENT_PREFIX}~`);
+    for await (const page of queryPages(this.db, 'event log read', query)) items.push(...page.items);
     return items;
   }
 
@@ -213,16 +178,16 @@ export class DynamoEventStore implements EventStore {
       while (request?.length) {
         const keysToGet: Item[] = request;
         const out = await storeCall('event chunk read', () =>
-          this.#db.send(
+          this.db.send(
             new BatchGetCommand({
-              RequestItems: { [this.#table]: { Keys: keysToGet, ConsistentRead: true } },
+              RequestItems: { [this.tableName]: { Keys: keysToGet, ConsistentRead: true } },
             }),
           ),
         );
-        for (const chunk of out.Responses?.[this.#table] ?? []) {
+        for (const chunk of out.Responses?.[this.tableName] ?? []) {
           found.set(chunk[TABLE.sortKey] as string, chunk.data as Uint8Array);
         }
-        request = out.UnprocessedKeys?.[this.#table]?.Keys as Item[] | undefined;
+        request = out.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
       }
     }
     const buffers = wanted.map((key) => {
@@ -258,9 +223,9 @@ export class DynamoEventStore implements EventStore {
         if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** round)));
         const batch: Item[] = pending;
         const out = await storeCall('event log write', () =>
-          this.#db.send(new BatchWriteCommand({ RequestItems: { [this.#table]: batch } })),
+          this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: batch } })),
         );
-        pending = out.UnprocessedItems?.[this.#table] as Item[] | undefined;
+        pending = out.UnprocessedItems?.[this.tableName] as Item[] | undefined;
         if (round > 8 && pending?.length) {
           throw new StoreUnavailableError('DynamoDB left event log writes unprocessed after 8 retries');
         }

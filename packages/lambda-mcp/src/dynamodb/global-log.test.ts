@@ -1,21 +1,20 @@
 // The DynamoDB global event log passes the GlobalEventLog contract on a real dynalite, plus what only it has:
 // minute buckets, the settle window, the item layout, crash-safe deduplication and its cost per poll.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDynamo, type TestDynamo } from '../../test/dynamo-harness.js';
-import { CONTRACT_T0, globalLogContract, manualClock, sampleEvent } from '../../test/global-log-contract.js';
+import { describe, expect, it } from 'vitest';
+import { useTestDynamo } from '../../test/dynamo-harness.js';
+import {
+  CONTRACT_T0,
+  manualClock,
+  runGlobalLogContract,
+  sampleEvent,
+} from '../../test/global-log-contract.js';
 import { documentClient } from './client.js';
 import { DynamoGlobalEventLog } from './global-log.js';
 
-let dynamo: TestDynamo;
-beforeAll(async () => {
-  dynamo = await startTestDynamo();
-});
-afterAll(async () => {
-  await dynamo?.close();
-});
+const dynamo = useTestDynamo();
 
-globalLogContract(
+runGlobalLogContract(
   'dynamodb',
   async (options) =>
     new DynamoGlobalEventLog({ client: dynamo.client, tableName: await dynamo.newTable(), ...options }),

@@ -4,55 +4,47 @@
 // less than that to become visible, so no event ever lands behind a reader's cursor. Events expire by TTL
 // after the retention. Deduplicated appends (SNS deliveries) first claim `GLOBALID#<id>`, which names the
 // event's key; a redelivery finds the claim and the event and stores nothing.
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { GlobalEventLog, LoggedEvent, LogPage } from '../events/global-log.js';
 import type { McpEvent } from '../events/model.js';
-import { type DynamoClientInput, documentClient, isConditionFailure, storeCall } from './client.js';
+import { isConditionFailure, storeCall } from './client.js';
+import { queryPages, sortKeyRange } from './query-pages.js';
+import { DynamoStore, type DynamoStoreOptions } from './store.js';
 import { GLOBAL_BUCKET_MS, isExpired, keys, TABLE, ttlOf } from './table.js';
 
 /** Options of {@link DynamoGlobalEventLog}. */
-export interface DynamoGlobalEventLogOptions {
-  client: DynamoClientInput;
-  tableName: string;
+export interface DynamoGlobalEventLogOptions extends DynamoStoreOptions {
   /** How long events stay readable, in ms. Default 1 hour. */
   retentionMs?: number;
   /** How far behind the clock readers stay, in ms. Default 500. */
   settleMs?: number;
   /** Largest page one read returns. Default 500. */
   pageSize?: number;
-  now?: () => number;
 }
 
 const CURSOR = /^\d{15}#[A-Za-z0-9._\-:~]{1,128}$/;
 /** Sorts after every event id of the same millisecond (ids use A-Z a-z 0-9 . _ - :). */
 const AFTER_ALL_IDS = '~';
 
-type Item = Record<string, unknown>;
-
 /** See the module comment. */
-export class DynamoGlobalEventLog implements GlobalEventLog {
+export class DynamoGlobalEventLog extends DynamoStore implements GlobalEventLog {
   readonly shared = true;
   readonly settleMs: number;
-  readonly #db: DynamoDBDocumentClient;
-  readonly #table: string;
   readonly #retentionMs: number;
   readonly #pageSize: number;
-  readonly #now: () => number;
   /** The last timestamp this instance appended at: each append takes a later one, keeping its order. */
   #lastAt = 0;
 
   constructor(options: DynamoGlobalEventLogOptions) {
-    this.#db = documentClient(options.client);
-    this.#table = options.tableName;
+    super(options);
     this.#retentionMs = options.retentionMs ?? 3_600_000;
     this.settleMs = options.settleMs ?? 500;
     this.#pageSize = options.pageSize ?? 500;
-    this.#now = options.now ?? Date.now;
   }
 
   async append(event: McpEvent, options: { dedupe?: boolean } = {}) {
     // Events of one millisecond would sort by id; a strictly later time per append keeps publish order.
-    const now = Math.max(this.#now(), this.#lastAt + 1);
+    const now = Math.max(this.now(), this.#lastAt + 1);
     this.#lastAt = now;
     const key = keys.globalEvent(now, event.id);
     const ttl = ttlOf(now + this.#retentionMs);
@@ -61,9 +53,9 @@ export class DynamoGlobalEventLog implements GlobalEventLog {
       if (!claimed) return { stored: false };
     }
     await storeCall('global event append', () =>
-      this.#db.send(
+      this.db.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.tableName,
           Item: { ...key, event: JSON.stringify(event), [TABLE.ttlAttribute]: ttl },
         }),
       ),
@@ -72,7 +64,7 @@ export class DynamoGlobalEventLog implements GlobalEventLog {
   }
 
   async read(cursor: string): Promise<LogPage> {
-    const now = this.#now();
+    const now = this.now();
     const horizon = now - this.settleMs;
     const oldest = now - this.#retentionMs;
     const from =
@@ -82,41 +74,33 @@ export class DynamoGlobalEventLog implements GlobalEventLog {
     const to = cursorAt(horizon, AFTER_ALL_IDS);
     if (from >= to) return { events: [], cursor: from, more: false };
     const events: LoggedEvent[] = [];
+    // The cursor's own item, when it names one, is read again and skipped: one more slot.
+    const skipped = from.endsWith(AFTER_ALL_IDS) ? 0 : 1;
     for (let bucket = bucketOf(Number(from.slice(0, 15))); bucket <= bucketOf(horizon); bucket++) {
-      let start: Item | undefined;
-      do {
-        const page = await storeCall('global event read', () =>
-          this.#db.send(
-            new QueryCommand({
-              TableName: this.#table,
-              KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-              ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
-              ExpressionAttributeValues: { ':pk': keys.globalBucket(bucket), ':from': from, ':to': to },
-              ConsistentRead: true,
-              // The cursor's own item, when it names one, is read again and skipped: one more slot.
-              Limit: this.#pageSize - events.length + (from.endsWith(AFTER_ALL_IDS) ? 0 : 1),
-              ExclusiveStartKey: start,
-            }),
-          ),
-        );
-        for (const item of page.Items ?? []) {
+      const query = sortKeyRange(this.tableName, keys.globalBucket(bucket), from, to);
+      // Each page asks for no more than the events still missing from this read.
+      const pages = queryPages(this.db, 'global event read', () => ({
+        ...query,
+        Limit: this.#pageSize - events.length + skipped,
+      }));
+      for await (const page of pages) {
+        for (const item of page.items) {
           const sk = item[TABLE.sortKey] as string;
           if (sk === from || isExpired(item, now)) continue;
           events.push({ event: JSON.parse(item.event as string) as McpEvent, cursor: sk });
         }
-        start = page.LastEvaluatedKey;
         if (events.length >= this.#pageSize) {
           events.length = this.#pageSize;
           const last = events[events.length - 1] as LoggedEvent;
           return { events, cursor: last.cursor, more: true };
         }
-      } while (start);
+      }
     }
     return { events, cursor: to, more: false };
   }
 
   async head(): Promise<string> {
-    return cursorAt(this.#now() - this.settleMs, AFTER_ALL_IDS);
+    return cursorAt(this.now() - this.settleMs, AFTER_ALL_IDS);
   }
 
   isCursor(value: string): boolean {
@@ -128,9 +112,9 @@ export class DynamoGlobalEventLog implements GlobalEventLog {
     const claim = keys.globalEventId(id);
     try {
       await storeCall('global event claim', () =>
-        this.#db.send(
+        this.db.send(
           new PutCommand({
-            TableName: this.#table,
+            TableName: this.tableName,
             Item: { ...claim, eventPk: eventKey.pk, eventSk: eventKey.sk, [TABLE.ttlAttribute]: ttl },
             ConditionExpression: 'attribute_not_exists(#pk)',
             ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
@@ -143,13 +127,13 @@ export class DynamoGlobalEventLog implements GlobalEventLog {
     }
     // Claimed before: stored, unless that delivery failed between its claim and its event.
     const { Item: earlier } = await storeCall('global event claim read', () =>
-      this.#db.send(new GetCommand({ TableName: this.#table, Key: claim, ConsistentRead: true })),
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: claim, ConsistentRead: true })),
     );
     if (earlier) {
       const { Item: stored } = await storeCall('global event read', () =>
-        this.#db.send(
+        this.db.send(
           new GetCommand({
-            TableName: this.#table,
+            TableName: this.tableName,
             Key: { [TABLE.partitionKey]: earlier.eventPk, [TABLE.sortKey]: earlier.eventSk },
             ConsistentRead: true,
           }),
@@ -159,9 +143,9 @@ export class DynamoGlobalEventLog implements GlobalEventLog {
     }
     // Take the claim over for this delivery: its event goes in now, at the current time.
     await storeCall('global event claim', () =>
-      this.#db.send(
+      this.db.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.tableName,
           Item: { ...claim, eventPk: eventKey.pk, eventSk: eventKey.sk, [TABLE.ttlAttribute]: ttl },
         }),
       ),

@@ -2,39 +2,31 @@
 // than the one waiting. An answer for a waiter in this process is handed over directly (no DynamoDB call);
 // any other is stored (`SESSION#<id>` / `ANSWER#<request id>`, short TTL), and the waiter polls for it with
 // strongly consistent reads at a growing interval, taking it with a conditional delete so it is used once.
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { JSONRPCResponse } from '@modelcontextprotocol/server';
 import type { ResponseMailbox } from '../stores/types.js';
-import { type DynamoClientInput, documentClient, isConditionFailure, storeCall } from './client.js';
+import { isConditionFailure, storeCall } from './client.js';
+import { DynamoStore, type DynamoStoreOptions } from './store.js';
 import { isExpired, keys, TABLE, ttlOf } from './table.js';
 
 /** Options of {@link DynamoResponseMailbox}. */
-export interface DynamoResponseMailboxOptions {
-  client: DynamoClientInput;
-  tableName: string;
+export interface DynamoResponseMailboxOptions extends DynamoStoreOptions {
   /** How long a stored answer waits for its waiter, in ms. Default 10 minutes. */
   keepMs?: number;
   /** First and longest pause between polls, in ms. Default 100 and 1000. */
   pollMs?: { first: number; max: number };
-  /** Clock, for tests. */
-  now?: () => number;
 }
 
 /** Client answers carried between instances through DynamoDB; see the module comment. */
-export class DynamoResponseMailbox implements ResponseMailbox {
-  readonly #db: DynamoDBDocumentClient;
-  readonly #table: string;
+export class DynamoResponseMailbox extends DynamoStore implements ResponseMailbox {
   readonly #keepMs: number;
   readonly #poll: { first: number; max: number };
-  readonly #now: () => number;
   readonly #local = new Map<string, (response: JSONRPCResponse) => void>();
 
   constructor(options: DynamoResponseMailboxOptions) {
-    this.#db = documentClient(options.client);
-    this.#table = options.tableName;
+    super(options);
     this.#keepMs = options.keepMs ?? 600_000;
     this.#poll = options.pollMs ?? { first: 100, max: 1000 };
-    this.#now = options.now ?? Date.now;
   }
 
   async deliver(sessionId: string, response: JSONRPCResponse): Promise<void> {
@@ -45,13 +37,13 @@ export class DynamoResponseMailbox implements ResponseMailbox {
       return;
     }
     await storeCall('answer store', () =>
-      this.#db.send(
+      this.db.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.tableName,
           Item: {
             ...keys.answer(sessionId, String(response.id)),
             message: JSON.stringify(response),
-            [TABLE.ttlAttribute]: ttlOf(this.#now() + this.#keepMs),
+            [TABLE.ttlAttribute]: ttlOf(this.now() + this.#keepMs),
           },
         }),
       ),
@@ -97,14 +89,14 @@ export class DynamoResponseMailbox implements ResponseMailbox {
   async #take(sessionId: string, requestId: string): Promise<JSONRPCResponse | undefined> {
     const Key = keys.answer(sessionId, requestId);
     const { Item } = await storeCall('answer read', () =>
-      this.#db.send(new GetCommand({ TableName: this.#table, Key, ConsistentRead: true })),
+      this.db.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true })),
     );
-    if (!Item || isExpired(Item, this.#now())) return undefined;
+    if (!Item || isExpired(Item, this.now())) return undefined;
     try {
       await storeCall('answer take', () =>
-        this.#db.send(
+        this.db.send(
           new DeleteCommand({
-            TableName: this.#table,
+            TableName: this.tableName,
             Key,
             ConditionExpression: 'attribute_exists(#pk)',
             ExpressionAttributeNames: { '#pk': TABLE.partitionKey },

@@ -2,8 +2,7 @@
 // put; update is a versioned conditional update that returns the stored record on a lost race
 // (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), so the caller retries without a second read. Reads are
 // strongly consistent (a session created on one instance is visible on the next) and skip expired items.
-import { DeleteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { InvalidCursorError, StoreConflictError } from '../errors.js';
+import { InvalidCursorError } from '../errors.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -14,52 +13,22 @@ import {
   type SessionSummary,
   summarize,
 } from '../stores/types.js';
-import {
-  type DynamoClientInput,
-  documentClient,
-  getItem,
-  putIfAbsent,
-  storeCall,
-  versionedUpdate,
-} from './client.js';
+import { queryPages } from './query-pages.js';
+import { DynamoRecordStore } from './record-store.js';
+import type { DynamoStoreOptions, Item } from './store.js';
 import { isExpired, keys, sessionIndexKeys, sessionShardKey, TABLE, ttlOf } from './table.js';
 
 /** Options of {@link DynamoSessionStore}. */
-export interface DynamoSessionStoreOptions {
-  client: DynamoClientInput;
-  tableName: string;
-  /** Clock, for tests. */
-  now?: () => number;
-}
-
-type Item = Record<string, unknown>;
+export type DynamoSessionStoreOptions = DynamoStoreOptions;
 
 /** Sessions in DynamoDB; see the module comment. */
-export class DynamoSessionStore implements SessionStore {
-  readonly #db: DynamoDBDocumentClient;
-  readonly #table: string;
-  readonly #now: () => number;
-
+export class DynamoSessionStore extends DynamoRecordStore<SessionRecord> implements SessionStore {
   constructor(options: DynamoSessionStoreOptions) {
-    this.#db = documentClient(options.client);
-    this.#table = options.tableName;
-    this.#now = options.now ?? Date.now;
+    super(options, { noun: 'Session', key: keys.session, fromItem });
   }
 
   async create(record: SessionRecord): Promise<void> {
-    await putIfAbsent(this.#db, {
-      tableName: this.#table,
-      item: toItem(record),
-      now: this.#now(),
-      what: 'session create',
-      conflict: `Session ${record.id} exists already`,
-    });
-  }
-
-  async get(id: string): Promise<SessionRecord | undefined> {
-    return this.#live(
-      await getItem(this.#db, { tableName: this.#table, key: keys.session(id), what: 'session read' }),
-    );
+    await this.insert(record.id, toItem(record));
   }
 
   async update(id: string, expectedVersion: number, patch: SessionPatch): Promise<SessionRecord | undefined> {
@@ -70,69 +39,44 @@ export class DynamoSessionStore implements SessionStore {
       const sortKey = TABLE.sessionIndex.sortKey;
       fields[sortKey] = sessionIndexKeys(id, patch.lastActiveAt)[sortKey];
     }
-    const outcome = await versionedUpdate(this.#db, {
-      tableName: this.#table,
-      key: keys.session(id),
-      what: 'session update',
-      expectedVersion,
-      now: this.#now(),
-      fields,
-    });
-    if (outcome.written) return this.#live(outcome.item);
+    const outcome = await this.write(id, { expectedVersion, now: this.now(), fields });
+    if (outcome.written) return this.live(outcome.item);
     // The winner's record came with the failure on DynamoDB; emulators that send none cost one read.
-    const current = outcome.stored ? this.#live(outcome.stored) : await this.get(id);
+    const current = await this.current(id, outcome.stored);
     if (!current) return undefined;
-    throw new StoreConflictError(
-      `Session ${id} is at version ${current.version}, not ${expectedVersion}`,
-      current,
-    );
-  }
-
-  async delete(id: string): Promise<boolean> {
-    const { Attributes } = await storeCall('session delete', () =>
-      this.#db.send(
-        new DeleteCommand({ TableName: this.#table, Key: keys.session(id), ReturnValues: 'ALL_OLD' }),
-      ),
-    );
-    return this.#live(Attributes) !== undefined;
+    throw this.staleVersion(id, current, expectedVersion, { cause: outcome.failure });
   }
 
   async list(options: { limit: number; cursor?: string }): Promise<SessionPage> {
     const before = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
     if (options.cursor !== undefined && before === undefined) throw new InvalidCursorError();
     const ix = TABLE.sessionIndex;
-    const now = this.#now();
+    const now = this.now();
     // Each shard holds a slice of the sessions in activity order: take up to `limit` live ones from each,
     // merge, keep the newest `limit`. One Query per shard per page (more only when expired items crowd it).
     const perShard = await Promise.all(
       Array.from({ length: ix.shards }, async (_, shard) => {
         const found: Item[] = [];
-        let start: Item | undefined;
         let more = false;
-        do {
-          const page = await storeCall('session listing', () =>
-            this.#db.send(
-              new QueryCommand({
-                TableName: this.#table,
-                IndexName: ix.name,
-                KeyConditionExpression: before ? '#ipk = :shard AND #isk < :before' : '#ipk = :shard',
-                ExpressionAttributeNames: { '#ipk': ix.partitionKey, ...(before && { '#isk': ix.sortKey }) },
-                ExpressionAttributeValues: {
-                  ':shard': sessionShardKey(shard),
-                  ...(before && { ':before': before }),
-                },
-                ScanIndexForward: false,
-                Limit: options.limit + 1,
-                ExclusiveStartKey: start,
-              }),
-            ),
-          );
-          for (const item of page.Items ?? []) {
+        const pages = queryPages(this.db, 'session listing', {
+          TableName: this.tableName,
+          IndexName: ix.name,
+          KeyConditionExpression: before ? '#ipk = :shard AND #isk < :before' : '#ipk = :shard',
+          ExpressionAttributeNames: { '#ipk': ix.partitionKey, ...(before && { '#isk': ix.sortKey }) },
+          ExpressionAttributeValues: {
+            ':shard': sessionShardKey(shard),
+            ...(before && { ':before': before }),
+          },
+          ScanIndexForward: false,
+          Limit: options.limit + 1,
+        });
+        for await (const page of pages) {
+          for (const item of page.items) {
             if ((item.expiresAt as number) > now && !isExpired(item, now)) found.push(item);
           }
-          start = page.LastEvaluatedKey;
-          more = found.length > options.limit || start !== undefined;
-        } while (start && found.length <= options.limit);
+          more = found.length > options.limit || page.more;
+          if (found.length > options.limit) break;
+        }
         return { found, more };
       }),
     );
@@ -146,12 +90,6 @@ export class DynamoSessionStore implements SessionStore {
       sessions: page.map(summaryOf),
       ...(hasMore && last && { nextCursor: encodeCursor(last[ix.sortKey] as string) }),
     };
-  }
-
-  #live(item: Item | undefined): SessionRecord | undefined {
-    if (!item || isExpired(item, this.#now())) return undefined;
-    const record = fromItem(item);
-    return record.expiresAt > this.#now() ? record : undefined;
   }
 }
 

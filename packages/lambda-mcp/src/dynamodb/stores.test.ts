@@ -1,8 +1,8 @@
 // The DynamoDB stores run the same contract suites as the in-memory ones, against a real dynalite server,
 // plus what only the event log on DynamoDB has: chunked large events, the size limit, TTL filtering, layout.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDynamo, type TestDynamo } from '../../test/dynamo-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestDynamo } from '../../test/dynamo-harness.js';
 import {
   runEventStoreContract,
   runResponseMailboxContract,
@@ -16,13 +16,7 @@ import { DynamoResponseMailbox } from './mailbox.js';
 import { DynamoSessionStore } from './sessions.js';
 import { keys } from './table.js';
 
-let dynamo: TestDynamo;
-beforeAll(async () => {
-  dynamo = await startTestDynamo();
-});
-afterAll(async () => {
-  await dynamo?.close();
-});
+const dynamo = useTestDynamo();
 
 const tableOf = new WeakMap<EventStore, string>();
 

@@ -1,21 +1,15 @@
 // The DynamoDB TaskStore runs the shared contract against a real dynalite server, plus what only it has:
 // the item layout on the single table and the refusal of results too large for one item.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDynamo, type TestDynamo } from '../../test/dynamo-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestDynamo } from '../../test/dynamo-harness.js';
 import { runTaskStoreContract, sampleTask } from '../../test/task-store-contract.js';
-import { StoreItemTooLargeError } from '../errors.js';
+import { StoreConflictError, StoreItemTooLargeError, TaskStateError } from '../errors.js';
 import { documentClient } from './client.js';
 import { keys, TABLE, ttlOf } from './table.js';
 import { DynamoTaskStore } from './tasks.js';
 
-let dynamo: TestDynamo;
-beforeAll(async () => {
-  dynamo = await startTestDynamo();
-});
-afterAll(async () => {
-  await dynamo?.close();
-});
+const dynamo = useTestDynamo();
 
 runTaskStoreContract(
   'dynamodb',
@@ -56,6 +50,25 @@ describe('DynamoTaskStore', () => {
       StoreItemTooLargeError,
     );
     expect(await store.get('t-2')).toBeUndefined();
+  });
+
+  it('keeps the condition failure as the cause of a refused create, a stale update and a lifecycle break', async () => {
+    const store = new DynamoTaskStore({ client: dynamo.client, tableName: await dynamo.newTable() });
+    await store.create(sampleTask('t-1'));
+    const conditionFailure = { cause: expect.objectContaining({ name: 'ConditionalCheckFailedException' }) };
+
+    const exists = await store.create(sampleTask('t-1')).catch((error: unknown) => error);
+    expect(exists).toBeInstanceOf(StoreConflictError);
+    expect(exists).toMatchObject(conditionFailure);
+
+    await store.update('t-1', 1, { status: 'completed', result: {} });
+    const stale = await store.update('t-1', 1, { statusMessage: 'late' }).catch((error: unknown) => error);
+    expect(stale).toBeInstanceOf(StoreConflictError);
+    expect(stale).toMatchObject(conditionFailure);
+
+    const terminal = await store.update('t-1', 2, { statusMessage: 'late' }).catch((error: unknown) => error);
+    expect(terminal).toBeInstanceOf(TaskStateError);
+    expect(terminal).toMatchObject(conditionFailure);
   });
 
   it('stores a result just under the limit', async () => {

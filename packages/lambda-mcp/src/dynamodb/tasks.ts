@@ -2,7 +2,6 @@
 // JSON text. Create is a conditional put; update is one conditional write that checks the version, expiry
 // and the lifecycle (only a non-terminal task is written) and returns the stored item on failure (ALL_OLD,
 // or one read when the backend returns none). Reads are strongly consistent and skip expired items.
-import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StoreConflictError, StoreItemTooLargeError } from '../errors.js';
 import {
   assertTaskTransition,
@@ -12,57 +11,30 @@ import {
   type TaskRecord,
   type TaskStore,
 } from '../tasks/types.js';
-import {
-  type DynamoClientInput,
-  documentClient,
-  getItem,
-  putIfAbsent,
-  storeCall,
-  versionedUpdate,
-} from './client.js';
-import { isExpired, keys, TABLE, ttlOf } from './table.js';
+import type { VersionedUpdateResult } from './client.js';
+import { DynamoRecordStore } from './record-store.js';
+import type { DynamoStoreOptions, Item } from './store.js';
+import { keys, TABLE, ttlOf } from './table.js';
 
 /** Options of {@link DynamoTaskStore}. */
-export interface DynamoTaskStoreOptions {
-  client: DynamoClientInput;
-  tableName: string;
-  /** Clock, for tests. */
-  now?: () => number;
-}
+export type DynamoTaskStoreOptions = DynamoStoreOptions;
 
 /** Bytes of result and status message one task item holds; DynamoDB items hold at most 400 KB. */
 const MAX_PAYLOAD_BYTES = 350_000;
 
-type Item = Record<string, unknown>;
+/** A write DynamoDB refused: the condition failure and, when it sent one, the stored item. */
+type Refusal = Extract<VersionedUpdateResult, { written: false }>;
 
 /** Tasks in DynamoDB; see the module comment. */
-export class DynamoTaskStore implements TaskStore {
-  readonly #db: DynamoDBDocumentClient;
-  readonly #table: string;
-  readonly #now: () => number;
-
+export class DynamoTaskStore extends DynamoRecordStore<TaskRecord> implements TaskStore {
   constructor(options: DynamoTaskStoreOptions) {
-    this.#db = documentClient(options.client);
-    this.#table = options.tableName;
-    this.#now = options.now ?? Date.now;
+    super(options, { noun: 'Task', key: keys.task, fromItem });
   }
 
   async create(record: TaskRecord): Promise<void> {
     const result = resultText(record.result);
     checkSize(record.id, result, record.statusMessage);
-    await putIfAbsent(this.#db, {
-      tableName: this.#table,
-      item: toItem(record, result),
-      now: this.#now(),
-      what: 'task create',
-      conflict: `Task ${record.id} exists already`,
-    });
-  }
-
-  async get(id: string): Promise<TaskRecord | undefined> {
-    return this.#live(
-      await getItem(this.#db, { tableName: this.#table, key: keys.task(id), what: 'task read' }),
-    );
+    await this.insert(record.id, toItem(record, result));
   }
 
   async update(id: string, expectedVersion: number, patch: TaskPatch): Promise<TaskRecord | undefined> {
@@ -72,7 +44,7 @@ export class DynamoTaskStore implements TaskStore {
     const from = TASK_STATUSES.filter((status) => canTransitionTask(status, patch.status ?? status));
     if (from.length === 0) return this.#refuse(id, expectedVersion, patch, undefined);
 
-    const now = this.#now();
+    const now = this.now();
     const fields: Item = {};
     if (patch.status !== undefined) fields.status = patch.status;
     if (patch.statusMessage !== undefined) fields.statusMessage = patch.statusMessage;
@@ -86,10 +58,7 @@ export class DynamoTaskStore implements TaskStore {
     from.forEach((status, i) => {
       allowed[`:from${i}`] = status;
     });
-    const outcome = await versionedUpdate(this.#db, {
-      tableName: this.#table,
-      key: keys.task(id),
-      what: 'task update',
+    const outcome = await this.write(id, {
       expectedVersion,
       now,
       fields,
@@ -99,46 +68,27 @@ export class DynamoTaskStore implements TaskStore {
         values: allowed,
       },
     });
-    if (outcome.written) return this.#live(outcome.item);
-    return this.#refuse(id, expectedVersion, patch, outcome.stored);
-  }
-
-  async delete(id: string): Promise<boolean> {
-    const { Attributes } = await storeCall('task delete', () =>
-      this.#db.send(
-        new DeleteCommand({ TableName: this.#table, Key: keys.task(id), ReturnValues: 'ALL_OLD' }),
-      ),
-    );
-    return this.#live(Attributes) !== undefined;
+    if (outcome.written) return this.live(outcome.item);
+    return this.#refuse(id, expectedVersion, patch, outcome);
   }
 
   /**
-   * Explains an update that was not written, from the stored item (returned with the failure, or read now:
-   * emulators such as dynalite return none): gone, another version, or a lifecycle break.
+   * Explains an update that was not written (refused by DynamoDB, or not attempted when no status allows
+   * the patch), from the stored record: gone, another version, or a lifecycle break.
    */
   async #refuse(
     id: string,
     expectedVersion: number,
     patch: TaskPatch,
-    item: Item | undefined,
+    refusal: Refusal | undefined,
   ): Promise<undefined> {
-    const current = item ? this.#live(item) : await this.get(id);
+    const current = await this.current(id, refusal?.stored);
     if (!current) return undefined;
-    if (current.version !== expectedVersion) {
-      throw new StoreConflictError(
-        `Task ${id} is at version ${current.version}, not ${expectedVersion}`,
-        current,
-      );
-    }
-    assertTaskTransition(current.status, patch.status ?? current.status);
+    const options = refusal && { cause: refusal.failure };
+    if (current.version !== expectedVersion) throw this.staleVersion(id, current, expectedVersion, options);
+    assertTaskTransition(current.status, patch.status ?? current.status, options);
     // The condition failed yet the item now passes it: it changed between the write and the read.
-    throw new StoreConflictError(`Task ${id} changed during the update`, current);
-  }
-
-  #live(item: Item | undefined): TaskRecord | undefined {
-    if (!item || isExpired(item, this.#now())) return undefined;
-    const record = fromItem(item);
-    return record.expiresAt > this.#now() ? record : undefined;
+    throw new StoreConflictError(`Task ${id} changed during the update`, current, options);
   }
 }
 

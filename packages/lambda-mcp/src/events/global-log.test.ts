@@ -1,9 +1,9 @@
 // The in-memory global event log passes the GlobalEventLog contract, plus what only it has: an event cap.
 import { describe, expect, it } from 'vitest';
-import { globalLogContract, manualClock, sampleEvent } from '../../test/global-log-contract.js';
+import { manualClock, runGlobalLogContract, sampleEvent } from '../../test/global-log-contract.js';
 import { MemoryGlobalEventLog } from './global-log.js';
 
-globalLogContract('memory', async (options) => new MemoryGlobalEventLog(options));
+runGlobalLogContract('memory', async (options) => new MemoryGlobalEventLog(options));
 
 describe('MemoryGlobalEventLog beyond the contract', () => {
   it('is local to this process and needs no settle window', () => {

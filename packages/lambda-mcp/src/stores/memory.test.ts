@@ -1,3 +1,4 @@
+// The in-memory session store, event store and mailbox run the same contract suites as the DynamoDB ones.
 import {
   runEventStoreContract,
   runResponseMailboxContract,

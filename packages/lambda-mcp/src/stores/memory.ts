@@ -2,7 +2,7 @@
 // counterpart (copies in and out, conditional create, versioned update, expiry on read) so that both pass
 // one contract suite. State lives in this process only: share one instance between handlers to share it.
 import type { JSONRPCMessage, JSONRPCResponse } from '@modelcontextprotocol/server';
-import { InvalidCursorError, StoreConflictError } from '../errors.js';
+import { InvalidCursorError } from '../errors.js';
 import {
   activityKey,
   decodeCursor,
@@ -17,48 +17,18 @@ import {
   type StoredEvent,
   summarize,
 } from './types.js';
+import { VersionedMap } from './versioned-map.js';
 
-/** Sessions in a Map. `now` is injectable so tests can move time. */
-export class MemorySessionStore implements SessionStore {
-  readonly #sessions = new Map<string, SessionRecord>();
-  constructor(private readonly now: () => number = Date.now) {}
-
-  async create(record: SessionRecord): Promise<void> {
-    if (this.#live(record.id)) throw new StoreConflictError(`Session ${record.id} exists already`);
-    this.#sessions.set(record.id, structuredClone(record));
-  }
-
-  async get(id: string): Promise<SessionRecord | undefined> {
-    const record = this.#live(id);
-    return record && structuredClone(record);
-  }
-
-  async update(id: string, expectedVersion: number, patch: SessionPatch): Promise<SessionRecord | undefined> {
-    const record = this.#live(id);
-    if (!record) return undefined;
-    if (record.version !== expectedVersion) {
-      throw new StoreConflictError(
-        `Session ${id} is at version ${record.version}, not ${expectedVersion}`,
-        structuredClone(record),
-      );
-    }
-    const next: SessionRecord = { ...record, ...structuredClone(patch), version: record.version + 1 };
-    this.#sessions.set(id, next);
-    return structuredClone(next);
-  }
-
-  async delete(id: string): Promise<boolean> {
-    const existed = this.#live(id) !== undefined;
-    this.#sessions.delete(id);
-    return existed;
+/** Sessions in a versioned map. `now` is injectable so tests can move time. */
+export class MemorySessionStore extends VersionedMap<SessionRecord, SessionPatch> implements SessionStore {
+  constructor(now: () => number = Date.now) {
+    super('Session', now);
   }
 
   async list(options: { limit: number; cursor?: string }): Promise<SessionPage> {
     const before = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
     if (options.cursor !== undefined && before === undefined) throw new InvalidCursorError();
-    const ordered = [...this.#sessions.keys()]
-      .map((id) => this.#live(id))
-      .filter((record): record is SessionRecord => record !== undefined)
+    const ordered = this.live()
       .map((record) => ({ key: activityKey(record.lastActiveAt, record.id), record }))
       .filter(({ key }) => before === undefined || key < before)
       .sort((a, b) => (a.key < b.key ? 1 : -1));
@@ -70,13 +40,8 @@ export class MemorySessionStore implements SessionStore {
     };
   }
 
-  #live(id: string): SessionRecord | undefined {
-    const record = this.#sessions.get(id);
-    if (record && record.expiresAt <= this.now()) {
-      this.#sessions.delete(id);
-      return undefined;
-    }
-    return record;
+  protected changes(_current: Readonly<SessionRecord>, patch: SessionPatch): SessionPatch {
+    return patch;
   }
 }
 

@@ -80,18 +80,24 @@ export function canTransitionTask(from: TaskStatus, to: TaskStatus): boolean {
  * Throws a `TaskStateError` unless a task at `from` may be written with status `to`: `working` and
  * `input_required` move between each other or to any terminal status; `completed`, `failed` and
  * `cancelled` never change again (not even to themselves, so a terminal result is never overwritten).
+ * `options` go to the error: a store that learnt of the refusal from a failed write passes it as `cause`.
  *
  * @example
  * assertTaskTransition('working', 'completed'); // fine
  * assertTaskTransition('completed', 'working'); // throws TaskStateError
  */
-export function assertTaskTransition(from: TaskStatus, to: TaskStatus): void {
-  if (!TASK_STATUSES.includes(to)) throw new TaskStateError(`Unknown task status ${JSON.stringify(to)}`);
+export function assertTaskTransition(from: TaskStatus, to: TaskStatus, options?: ErrorOptions): void {
+  if (!TASK_STATUSES.includes(to)) {
+    throw new TaskStateError(`Unknown task status ${JSON.stringify(to)}`, options);
+  }
   if (canTransitionTask(from, to)) return;
-  if (!TASK_STATUSES.includes(from)) throw new TaskStateError(`Unknown task status ${JSON.stringify(from)}`);
+  if (!TASK_STATUSES.includes(from)) {
+    throw new TaskStateError(`Unknown task status ${JSON.stringify(from)}`, options);
+  }
   throw new TaskStateError(
     from === to
       ? `The task is ${from} already; a terminal task cannot change`
       : `A task that is ${from} cannot become ${to}; a terminal task cannot change`,
+    options,
   );
 }
