@@ -2,13 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { HttpError, StoreConflictError, StoreUnavailableError } from '../errors.js';
 import { MemorySessionStore } from '../stores/memory.js';
 import type { SessionPatch, SessionRecord } from '../stores/types.js';
-import {
-  loadSession,
-  newSessionRecord,
-  sessionPatchFor,
-  touchSession,
-  updateSession,
-} from './session-record.js';
+import * as sessions from './session-record.js';
+
+const { loadSession, newSessionRecord, sessionPatchFor, touchSession, updateSession } = sessions;
 
 const T0 = 1_700_000_000_000;
 const IDLE_MS = 3_600_000;
