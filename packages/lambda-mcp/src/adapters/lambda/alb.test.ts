@@ -1,79 +1,29 @@
 // Tests of the ALB processor, with and without multi-value headers: event to Request, Response to ALBResult.
-import { describe, expect, it } from 'vitest';
+import type { ALBEvent, ALBResult } from 'aws-lambda';
 import { alb } from './alb.js';
-import {
-  albEvent,
-  albMultiValueEvent,
-  binaryBase64,
-  binaryBytes,
-  fixtureJsonRpcBody,
-  httpApiEvent,
-  restApiEvent,
-} from './fixtures.js';
+import { albEvent, albMultiValueEvent, binaryBase64, binaryBytes, fixtureJsonRpcBody } from './fixtures.js';
+import { type ResultCase, runProcessorSuite, withCookies } from './processor-suite.js';
 
-function cookieResponse(): Response {
-  const headers = new Headers({ 'content-type': 'application/json' });
-  headers.append('set-cookie', 'a=1; Path=/');
-  headers.append('set-cookie', 'b=2; Path=/');
-  return new Response('{"ok":true}', { headers });
-}
+const cookieResponse = () =>
+  withCookies('{"ok":true}', { 'content-type': 'application/json' }, ['a=1; Path=/', 'b=2; Path=/']);
 
-describe('alb.matches', () => {
-  it('recognises ALB events only', () => {
-    expect(alb.matches(albEvent())).toBe(true);
-    expect(alb.matches(albMultiValueEvent())).toBe(true);
-    expect(alb.matches(restApiEvent())).toBe(false);
-    expect(alb.matches(httpApiEvent())).toBe(false);
-  });
-});
-
-describe('alb.toRequest', () => {
-  it('converts a single-value GET: no body, http scheme, query left as encoded', () => {
-    const request = alb.toRequest(albEvent());
-    expect(request.method).toBe('GET');
-    expect(request.url).toBe(
-      'http://lambda-alb-123578498.us-east-2.elb.amazonaws.com/health?query=1234ABCD&q=hello%20world',
-    );
-    expect(request.headers.get('accept')).toBe('application/json');
-    expect(request.headers.get('x-amzn-trace-id')).toBe('Root=1-5c536348-3d683b8b04734faae651f476');
-    expect(request.body).toBeNull();
-  });
-
-  it('converts a multi-value POST: repeated headers and parameters, body', async () => {
-    const request = alb.toRequest(albMultiValueEvent());
-    expect(request.method).toBe('POST');
-    expect(request.url).toBe(
-      'https://lambda-alb-123578498.us-east-2.elb.amazonaws.com/mcp?tag=a&tag=b&q=hello%20world',
-    );
-    expect(request.headers.get('x-custom')).toBe('first, second');
-    expect(request.headers.get('cookie')).toBe('theme=dark; session=abc123');
-    expect(await request.text()).toBe(fixtureJsonRpcBody);
-  });
-
-  it('decodes a base64 body into the exact bytes', async () => {
-    const request = alb.toRequest(albMultiValueEvent({ body: binaryBase64, isBase64Encoded: true }));
-    expect(new Uint8Array(await request.arrayBuffer())).toEqual(binaryBytes);
-  });
-
-  it('uses localhost when the event has no host header', () => {
-    const request = alb.toRequest(albEvent({ headers: {}, queryStringParameters: {} }));
-    expect(request.url).toBe('https://localhost/health');
-  });
-});
-
-describe('alb.toResult', () => {
-  it('answers single-value headers with a status description', async () => {
-    expect(await alb.toResult(Response.json({ ok: true }), albEvent())).toEqual({
+const results: ResultCase<ALBEvent, ALBResult>[] = [
+  {
+    name: 'answers single-value headers with a status description',
+    response: () => Response.json({ ok: true }),
+    equals: {
       statusCode: 200,
       statusDescription: '200 OK',
       headers: { 'content-type': 'application/json' },
       body: '{"ok":true}',
       isBase64Encoded: false,
-    });
-  });
-
-  it('answers multiValueHeaders when the request used them, one entry per cookie', async () => {
-    expect(await alb.toResult(cookieResponse(), albMultiValueEvent())).toEqual({
+    },
+  },
+  {
+    name: 'answers multiValueHeaders when the request used them, one entry per cookie',
+    response: cookieResponse,
+    event: albMultiValueEvent,
+    equals: {
       statusCode: 200,
       statusDescription: '200 OK',
       multiValueHeaders: {
@@ -82,36 +32,65 @@ describe('alb.toResult', () => {
       },
       body: '{"ok":true}',
       isBase64Encoded: false,
-    });
-  });
-
-  it('folds repeated headers into one value without multi-value headers', async () => {
-    const result = await alb.toResult(cookieResponse(), albEvent());
-    expect(result.headers).toEqual({
-      'content-type': 'application/json',
-      'set-cookie': 'a=1; Path=/, b=2; Path=/',
-    });
-  });
-
-  it('answers SSE as text and binary as base64, with the status reason', async () => {
-    const sse = new Response('data: 1\n\n', {
-      status: 200,
-      headers: { 'content-type': 'text/event-stream' },
-    });
-    expect(await alb.toResult(sse, albEvent())).toMatchObject({
-      body: 'data: 1\n\n',
-      isBase64Encoded: false,
-    });
-    const binary = new Response(binaryBytes, {
-      status: 404,
-      headers: { 'content-type': 'application/octet-stream' },
-    });
-    expect(await alb.toResult(binary, albEvent())).toEqual({
+    },
+  },
+  {
+    name: 'folds repeated headers into one value without multi-value headers',
+    response: cookieResponse,
+    headers: { 'content-type': 'application/json', 'set-cookie': 'a=1; Path=/, b=2; Path=/' },
+  },
+  {
+    name: 'answers SSE as text',
+    response: () =>
+      new Response('data: 1\n\n', { status: 200, headers: { 'content-type': 'text/event-stream' } }),
+    contains: { body: 'data: 1\n\n', isBase64Encoded: false },
+  },
+  {
+    name: 'answers binary as base64, with the status reason',
+    response: () =>
+      new Response(binaryBytes, { status: 404, headers: { 'content-type': 'application/octet-stream' } }),
+    equals: {
       statusCode: 404,
       statusDescription: '404 Not Found',
       headers: { 'content-type': 'application/octet-stream' },
       body: binaryBase64,
       isBase64Encoded: true,
-    });
-  });
+    },
+  },
+];
+
+runProcessorSuite({
+  name: 'alb',
+  processor: alb,
+  recognises: 'ALB',
+  event: albEvent,
+  requests: [
+    {
+      name: 'converts a single-value GET: no body, http scheme, query left as encoded',
+      event: albEvent,
+      method: 'GET',
+      url: 'http://lambda-alb-123578498.us-east-2.elb.amazonaws.com/health?query=1234ABCD&q=hello%20world',
+      headers: { accept: 'application/json', 'x-amzn-trace-id': 'Root=1-5c536348-3d683b8b04734faae651f476' },
+      body: null,
+    },
+    {
+      name: 'converts a multi-value POST: repeated headers and parameters, body',
+      event: albMultiValueEvent,
+      method: 'POST',
+      url: 'https://lambda-alb-123578498.us-east-2.elb.amazonaws.com/mcp?tag=a&tag=b&q=hello%20world',
+      headers: { 'x-custom': 'first, second', cookie: 'theme=dark; session=abc123' },
+      body: fixtureJsonRpcBody,
+    },
+    {
+      name: 'decodes a base64 body into the exact bytes',
+      event: () => albMultiValueEvent({ body: binaryBase64, isBase64Encoded: true }),
+      body: binaryBytes,
+    },
+    {
+      name: 'uses localhost when the event has no host header',
+      event: () => albEvent({ headers: {}, queryStringParameters: {} }),
+      url: 'https://localhost/health',
+    },
+  ],
+  results,
 });

@@ -3,10 +3,11 @@
 import { STATUS_CODES } from 'node:http';
 import type { ALBEvent, ALBResult } from 'aws-lambda';
 import { isRecord } from '../../guards.js';
-import { encodeBody, readBody, toRequestBody } from './body.js';
-import { groupResponseHeaders, toRequestHeaders } from './headers.js';
+import { readResultBody } from './body.js';
+import { groupResponseHeaders } from './headers.js';
+import { hasPayloadV1Shape, payloadV1Request } from './request.js';
 import type { EventProcessor } from './types.js';
-import { joinRawQuery, requestUrl } from './url.js';
+import { joinRawQuery } from './url.js';
 
 /**
  * ALB target-group events. When the target group has multi-value headers on, the event carries
@@ -18,20 +19,12 @@ export const alb: EventProcessor<ALBEvent, ALBResult> = {
   kind: 'alb',
 
   matches(event: unknown): event is ALBEvent {
-    return (
-      isRecord(event) &&
-      typeof event.httpMethod === 'string' &&
-      isRecord(event.requestContext) &&
-      isRecord(event.requestContext.elb)
-    );
+    return hasPayloadV1Shape(event) && isRecord(event.requestContext.elb);
   },
 
   toRequest(event, signal) {
-    const headers = toRequestHeaders(event.headers, event.multiValueHeaders);
     const query = joinRawQuery(event.queryStringParameters, event.multiValueQueryStringParameters);
-    const url = requestUrl(headers, undefined, event.path, query);
-    const body = toRequestBody(event.httpMethod, event.body, event.isBase64Encoded);
-    return new Request(url, { method: event.httpMethod, headers, body, signal });
+    return payloadV1Request(event, query, undefined, signal);
   },
 
   async toResult(response, event, stop) {
@@ -39,11 +32,7 @@ export const alb: EventProcessor<ALBEvent, ALBResult> = {
     const result: ALBResult = {
       statusCode: response.status,
       statusDescription: `${response.status} ${reason}`.trim(),
-      ...encodeBody(
-        await readBody(response, stop),
-        response.headers.get('content-type'),
-        response.headers.get('content-encoding'),
-      ),
+      ...(await readResultBody(response, stop)),
     };
     const grouped = groupResponseHeaders(response.headers);
     if (event.multiValueHeaders) {

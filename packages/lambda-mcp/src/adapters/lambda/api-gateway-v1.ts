@@ -1,11 +1,11 @@
 // The processor for API Gateway REST API events (payload format 1.0, also used by HTTP APIs set to 1.0):
 // `httpMethod`, `path`, single and multi-value headers and query parameters in, `APIGatewayProxyResult` out.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { isRecord } from '../../guards.js';
-import { encodeBody, readBody, toRequestBody } from './body.js';
-import { groupResponseHeaders, toRequestHeaders } from './headers.js';
+import { readResultBody } from './body.js';
+import { groupResponseHeaders } from './headers.js';
+import { hasPayloadV1Shape, payloadV1Request } from './request.js';
 import type { EventProcessor } from './types.js';
-import { encodeQuery, requestUrl } from './url.js';
+import { encodeQuery } from './url.js';
 
 /**
  * REST API events. The URL path is `event.path` (the resource path, without the stage); the query string is
@@ -16,31 +16,18 @@ export const apiGatewayV1: EventProcessor<APIGatewayProxyEvent, APIGatewayProxyR
   kind: 'api-gateway-v1',
 
   matches(event: unknown): event is APIGatewayProxyEvent {
-    return (
-      isRecord(event) &&
-      typeof event.httpMethod === 'string' &&
-      typeof event.path === 'string' &&
-      isRecord(event.requestContext) &&
-      !('elb' in event.requestContext)
-    );
+    return hasPayloadV1Shape(event) && typeof event.path === 'string' && !('elb' in event.requestContext);
   },
 
   toRequest(event, signal) {
-    const headers = toRequestHeaders(event.headers, event.multiValueHeaders);
     const query = encodeQuery(event.queryStringParameters, event.multiValueQueryStringParameters);
-    const url = requestUrl(headers, event.requestContext?.domainName, event.path, query);
-    const body = toRequestBody(event.httpMethod, event.body, event.isBase64Encoded);
-    return new Request(url, { method: event.httpMethod, headers, body, signal });
+    return payloadV1Request(event, query, event.requestContext?.domainName, signal);
   },
 
   async toResult(response, _event, stop) {
     const result: APIGatewayProxyResult = {
       statusCode: response.status,
-      ...encodeBody(
-        await readBody(response, stop),
-        response.headers.get('content-type'),
-        response.headers.get('content-encoding'),
-      ),
+      ...(await readResultBody(response, stop)),
     };
     const headers: Record<string, string> = {};
     const multiValueHeaders: Record<string, string[]> = {};

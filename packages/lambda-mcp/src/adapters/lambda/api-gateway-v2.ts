@@ -2,8 +2,9 @@
 // `rawPath`, `rawQueryString`, `cookies` in, `APIGatewayProxyStructuredResultV2` with a `cookies` array out.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { isRecord } from '../../guards.js';
-import { encodeBody, readBody, toRequestBody } from './body.js';
+import { readResultBody } from './body.js';
 import { groupResponseHeaders, toRequestHeaders } from './headers.js';
+import { webRequest } from './request.js';
 import type { EventProcessor } from './types.js';
 import { requestUrl } from './url.js';
 
@@ -26,23 +27,17 @@ export const apiGatewayV2: EventProcessor<APIGatewayProxyEventV2, APIGatewayProx
   },
 
   toRequest(event, signal) {
-    const method = event.requestContext.http.method;
     const headers = toRequestHeaders(event.headers);
     if (event.cookies && event.cookies.length > 0) headers.set('cookie', event.cookies.join('; '));
     const path = event.rawPath ?? event.requestContext.http.path;
     const url = requestUrl(headers, event.requestContext.domainName, path, event.rawQueryString ?? '');
-    const body = toRequestBody(method, event.body, event.isBase64Encoded);
-    return new Request(url, { method, headers, body, signal });
+    return webRequest(event.requestContext.http.method, url, headers, event, signal);
   },
 
   async toResult(response, _event, stop) {
     const result: APIGatewayProxyStructuredResultV2 = {
       statusCode: response.status,
-      ...encodeBody(
-        await readBody(response, stop),
-        response.headers.get('content-type'),
-        response.headers.get('content-encoding'),
-      ),
+      ...(await readResultBody(response, stop)),
     };
     const headers: Record<string, string> = {};
     for (const [name, values] of groupResponseHeaders(response.headers)) {

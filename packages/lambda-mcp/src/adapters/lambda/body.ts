@@ -84,3 +84,15 @@ export function encodeBody(
   }
   return { body: buffer.toString('base64'), isBase64Encoded: true };
 }
+
+/** The result body of `response`: read (until `stop` aborts), then encoded as its content headers ask. */
+export async function readResultBody(
+  response: Response,
+  stop?: AbortSignal,
+): Promise<{ body: string; isBase64Encoded: boolean }> {
+  return encodeBody(
+    await readBody(response, stop),
+    response.headers.get('content-type'),
+    response.headers.get('content-encoding'),
+  );
+}

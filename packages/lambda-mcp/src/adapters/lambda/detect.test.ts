@@ -3,14 +3,7 @@ import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { UnsupportedEventError } from '../../errors.js';
 import { detectEvent } from './detect.js';
-import {
-  albEvent,
-  albMultiValueEvent,
-  functionUrlEvent,
-  httpApiEvent,
-  restApiEvent,
-  sqsEvent,
-} from './fixtures.js';
+import { albEvent, httpEventFixtures, restApiEvent, sqsEvent } from './fixtures.js';
 
 const websocketEvent: APIGatewayProxyWebsocketEventV2 = {
   requestContext: {
@@ -34,11 +27,7 @@ const websocketEvent: APIGatewayProxyWebsocketEventV2 = {
 
 describe('detectEvent', () => {
   it('names the shape of each HTTP event', () => {
-    expect(detectEvent(restApiEvent()).kind).toBe('api-gateway-v1');
-    expect(detectEvent(httpApiEvent()).kind).toBe('api-gateway-v2');
-    expect(detectEvent(functionUrlEvent()).kind).toBe('api-gateway-v2');
-    expect(detectEvent(albEvent()).kind).toBe('alb');
-    expect(detectEvent(albMultiValueEvent()).kind).toBe('alb');
+    for (const [build, kind] of httpEventFixtures) expect(detectEvent(build()).kind, build.name).toBe(kind);
   });
 
   it('builds the request of the detected shape', () => {

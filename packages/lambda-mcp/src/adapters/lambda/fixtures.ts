@@ -1,6 +1,7 @@
 // Test fixtures: Lambda HTTP events typed with `@types/aws-lambda`, modelled on the payloads AWS documents
 // for REST APIs, HTTP APIs, Function URLs and ALB target groups. Each builder returns a fresh object.
 import type { ALBEvent, APIGatewayProxyEvent, APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
+import type { LambdaEventKind, LambdaHttpEvent } from './types.js';
 
 const JSON_RPC_BODY = '{"jsonrpc":"2.0","id":1,"method":"tools/list"}';
 
@@ -88,99 +89,129 @@ export function restApiEvent(overrides: Partial<APIGatewayProxyEvent> = {}): API
 
 /** An HTTP API (payload 2.0) POST to /mcp with cookies and a raw query string. */
 export function httpApiEvent(overrides: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/mcp',
-    rawQueryString: 'tag=a&tag=b&q=hello%20world',
-    cookies: ['theme=dark', 'session=abc123'],
-    headers: {
-      accept: 'application/json, text/event-stream',
-      'content-length': '46',
-      'content-type': 'application/json',
-      host: 'r3pmxmplak.execute-api.us-east-2.amazonaws.com',
-      'mcp-protocol-version': '2025-06-18',
-      'user-agent': 'node',
-      'x-amzn-trace-id': 'Root=1-5e6722a7-cc56xmpl46db7ae02d4da47e',
-      'x-custom': 'first,second',
-      'x-forwarded-for': '205.255.255.176',
-      'x-forwarded-port': '443',
-      'x-forwarded-proto': 'https',
-    },
-    queryStringParameters: { tag: 'a,b', q: 'hello world' },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'r3pmxmplak',
-      domainName: 'r3pmxmplak.execute-api.us-east-2.amazonaws.com',
-      domainPrefix: 'r3pmxmplak',
-      http: {
-        method: 'POST',
-        path: '/mcp',
-        protocol: 'HTTP/1.1',
-        sourceIp: '205.255.255.176',
-        userAgent: 'node',
+  return payloadV2Event(
+    {
+      method: 'POST',
+      rawQueryString: 'tag=a&tag=b&q=hello%20world',
+      cookies: ['theme=dark', 'session=abc123'],
+      headers: {
+        accept: 'application/json, text/event-stream',
+        'content-length': '46',
+        'content-type': 'application/json',
+        'mcp-protocol-version': '2025-06-18',
+        'x-amzn-trace-id': 'Root=1-5e6722a7-cc56xmpl46db7ae02d4da47e',
+        'x-custom': 'first,second',
       },
-      requestId: 'JKJaXmPLvHcESHA=',
-      routeKey: '$default',
-      stage: '$default',
-      time: '10/Mar/2020:05:16:23 +0000',
-      timeEpoch: 1583817383220,
+      queryStringParameters: { tag: 'a,b', q: 'hello world' },
+      body: JSON_RPC_BODY,
     },
-    body: JSON_RPC_BODY,
-    isBase64Encoded: false,
-    ...overrides,
-  };
+    {
+      api: { id: 'r3pmxmplak', domain: 'execute-api.us-east-2.amazonaws.com', account: '123456789012' },
+      caller: { ip: '205.255.255.176', requestId: 'JKJaXmPLvHcESHA=', epoch: 1583817383220 },
+    },
+    overrides,
+  );
 }
 
 /** A Lambda Function URL invocation (payload 2.0 on a `lambda-url` domain), a GET opening an SSE stream. */
 export function functionUrlEvent(overrides: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 {
+  return payloadV2Event(
+    {
+      method: 'GET',
+      rawQueryString: '',
+      headers: {
+        accept: 'text/event-stream',
+        'mcp-session-id': '6f1c0a9e-3d7b-4c2a-9f1e-0b2d4c6e8a10',
+        'x-amzn-trace-id': 'Root=1-6412e9d2-0c7a1b2c3d4e5f6a7b8c9d0e',
+      },
+    },
+    {
+      api: {
+        id: 'a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6',
+        domain: 'lambda-url.us-west-2.on.aws',
+        account: 'anonymous',
+      },
+      caller: {
+        ip: '198.51.100.23',
+        requestId: 'id-7f3c2b1a-0d9e-4f8a-b7c6-d5e4f3a2b1c0',
+        epoch: 1678960946000,
+      },
+    },
+    overrides,
+  );
+}
+
+/** What a payload 2.0 fixture asks: the method, query, headers besides the forwarding ones, and the rest. */
+type PayloadV2Request = Pick<
+  APIGatewayProxyEventV2,
+  'rawQueryString' | 'cookies' | 'queryStringParameters' | 'body'
+> & { method: string; headers: Record<string, string> };
+
+/** Where a payload 2.0 fixture arrives (the API id is also the domain prefix), from whom and when. */
+interface PayloadV2Arrival {
+  api: { id: string; domain: string; account: string };
+  caller: { ip: string; requestId: string; epoch: number };
+}
+
+/** A payload 2.0 event on the `$default` route to /mcp, sent by `node` over HTTPS through the API's domain. */
+function payloadV2Event(
+  request: PayloadV2Request,
+  { api, caller }: PayloadV2Arrival,
+  overrides: Partial<APIGatewayProxyEventV2>,
+): APIGatewayProxyEventV2 {
+  const { method, rawQueryString, cookies, headers, queryStringParameters, body } = request;
+  const domainName = `${api.id}.${api.domain}`;
+  const forwarded = {
+    host: domainName,
+    'user-agent': 'node',
+    'x-forwarded-for': caller.ip,
+    'x-forwarded-port': '443',
+    'x-forwarded-proto': 'https',
+  };
   return {
     version: '2.0',
     routeKey: '$default',
     rawPath: '/mcp',
-    rawQueryString: '',
-    headers: {
-      accept: 'text/event-stream',
-      host: 'a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6.lambda-url.us-west-2.on.aws',
-      'mcp-session-id': '6f1c0a9e-3d7b-4c2a-9f1e-0b2d4c6e8a10',
-      'user-agent': 'node',
-      'x-amzn-trace-id': 'Root=1-6412e9d2-0c7a1b2c3d4e5f6a7b8c9d0e',
-      'x-forwarded-for': '198.51.100.23',
-      'x-forwarded-port': '443',
-      'x-forwarded-proto': 'https',
-    },
+    rawQueryString,
+    ...(cookies && { cookies }),
+    headers: sortedByName({ ...headers, ...forwarded }),
+    ...(queryStringParameters && { queryStringParameters }),
     requestContext: {
-      accountId: 'anonymous',
-      apiId: 'a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6',
-      domainName: 'a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6.lambda-url.us-west-2.on.aws',
-      domainPrefix: 'a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6',
-      http: {
-        method: 'GET',
-        path: '/mcp',
-        protocol: 'HTTP/1.1',
-        sourceIp: '198.51.100.23',
-        userAgent: 'node',
-      },
-      requestId: 'id-7f3c2b1a-0d9e-4f8a-b7c6-d5e4f3a2b1c0',
+      accountId: api.account,
+      apiId: api.id,
+      domainName,
+      domainPrefix: api.id,
+      http: { method, path: '/mcp', protocol: 'HTTP/1.1', sourceIp: caller.ip, userAgent: 'node' },
+      requestId: caller.requestId,
       routeKey: '$default',
       stage: '$default',
-      time: '16/Mar/2023:10:02:26 +0000',
-      timeEpoch: 1678960946000,
+      time: requestTime(caller.epoch),
+      timeEpoch: caller.epoch,
     },
+    ...(body !== undefined && { body }),
     isBase64Encoded: false,
     ...overrides,
   };
 }
 
+/** `record` with its keys in name order, as the payload 2.0 fixtures list their headers. */
+function sortedByName(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** An epoch in milliseconds as API Gateway writes request times: `10/Mar/2020:05:16:23 +0000`. */
+function requestTime(epoch: number): string {
+  const [, day, month, year, clock] = new Date(epoch).toUTCString().split(' ');
+  return `${day}/${month}/${year}:${clock} +0000`;
+}
+
+const TARGET_GROUP_ARN =
+  'arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/lambda-279XGJDqGZ5rsrHC2Fjr/49e9d65c45c6791a';
+
 /** An ALB event from a target group without multi-value headers: a GET with a still-encoded query. */
 export function albEvent(overrides: Partial<ALBEvent> = {}): ALBEvent {
   return {
-    requestContext: {
-      elb: {
-        targetGroupArn:
-          'arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/lambda-279XGJDqGZ5rsrHC2Fjr/49e9d65c45c6791a',
-      },
-    },
+    requestContext: { elb: { targetGroupArn: TARGET_GROUP_ARN } },
     httpMethod: 'GET',
     path: '/health',
     queryStringParameters: { query: '1234ABCD', q: 'hello%20world' },
@@ -204,12 +235,7 @@ export function albEvent(overrides: Partial<ALBEvent> = {}): ALBEvent {
 /** An ALB event from a target group with multi-value headers on: a POST with repeated headers and params. */
 export function albMultiValueEvent(overrides: Partial<ALBEvent> = {}): ALBEvent {
   return {
-    requestContext: {
-      elb: {
-        targetGroupArn:
-          'arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/lambda-279XGJDqGZ5rsrHC2Fjr/49e9d65c45c6791a',
-      },
-    },
+    requestContext: { elb: { targetGroupArn: TARGET_GROUP_ARN } },
     httpMethod: 'POST',
     path: '/mcp',
     multiValueQueryStringParameters: { tag: ['a', 'b'], q: ['hello%20world'] },
@@ -252,6 +278,16 @@ export function sqsEvent(): SQSEvent {
     ],
   };
 }
+
+/** Each HTTP event builder above, with the shape `detectEvent` names it. */
+export const httpEventFixtures: readonly (readonly [build: () => LambdaHttpEvent, kind: LambdaEventKind])[] =
+  [
+    [restApiEvent, 'api-gateway-v1'],
+    [httpApiEvent, 'api-gateway-v2'],
+    [functionUrlEvent, 'api-gateway-v2'],
+    [albEvent, 'alb'],
+    [albMultiValueEvent, 'alb'],
+  ];
 
 /** The JSON-RPC body the POST fixtures carry. */
 export const fixtureJsonRpcBody = JSON_RPC_BODY;

@@ -102,17 +102,20 @@ describe('toLambdaHandler round trips', () => {
   });
 });
 
+/** The 500 every event shape answers when the app or its body fails. */
+const INTERNAL_ERROR_RESULT = {
+  statusCode: 500,
+  headers: { 'content-type': 'application/json' },
+  body: '{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}}',
+  isBase64Encoded: false,
+};
+
 describe('toLambdaHandler failures', () => {
   it('answers 500 with a JSON-RPC error when app.fetch throws', async () => {
     const onError = vi.fn();
     const failure = new Error('boom');
     const handler = toLambdaHandler({ fetch: () => Promise.reject(failure) }, { onError });
-    expect(await handler(httpApiEvent())).toEqual({
-      statusCode: 500,
-      headers: { 'content-type': 'application/json' },
-      body: '{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}}',
-      isBase64Encoded: false,
-    });
+    expect(await handler(httpApiEvent())).toEqual(INTERNAL_ERROR_RESULT);
     expect(onError).toHaveBeenCalledWith(failure);
   });
 
@@ -131,13 +134,19 @@ describe('toLambdaHandler failures', () => {
       { fetch: async () => new Response(stream, { headers: { 'content-type': 'text/event-stream' } }) },
       { onError },
     );
-    expect(await handler(restApiEvent())).toEqual({
-      statusCode: 500,
-      headers: { 'content-type': 'application/json' },
-      body: '{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}}',
-      isBase64Encoded: false,
-    });
+    expect(await handler(restApiEvent())).toEqual(INTERNAL_ERROR_RESULT);
     expect(onError).toHaveBeenCalledWith(failure);
+  });
+
+  it('rejects an event that cannot become a Request instead of answering 500, and never calls the app', async () => {
+    const onError = vi.fn();
+    const app = { fetch: vi.fn(echoApp.fetch) };
+    const handler = toLambdaHandler(app, { onError });
+    await expect(handler(httpApiEvent({ headers: { host: 'not a host' } }))).rejects.toBeInstanceOf(
+      TypeError,
+    );
+    expect(app.fetch).not.toHaveBeenCalled();
+    expect(onError).not.toHaveBeenCalled();
   });
 
   it('rejects non-HTTP events with UnsupportedEventError and never calls the app', async () => {

@@ -1,5 +1,5 @@
 // Shared types of the Lambda adapter: the web handler it wraps, the HTTP events it accepts, the buffered
-// results it returns, and the contract each per-event-shape processor fulfils.
+// results (and handler) it returns, and the contract each per-event-shape processor fulfils.
 import type {
   ALBEvent,
   ALBResult,
@@ -17,6 +17,14 @@ export type LambdaHttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2 | AL
 
 /** The buffered results the adapter answers with, one per event shape. */
 export type LambdaHttpResult = APIGatewayProxyResult | APIGatewayProxyStructuredResultV2 | ALBResult;
+
+/** A buffered Lambda handler whose result type follows the event type. */
+export interface LambdaHttpHandler {
+  (event: APIGatewayProxyEventV2, context?: LambdaContextLike): Promise<APIGatewayProxyStructuredResultV2>;
+  (event: ALBEvent, context?: LambdaContextLike): Promise<ALBResult>;
+  (event: APIGatewayProxyEvent, context?: LambdaContextLike): Promise<APIGatewayProxyResult>;
+  (event: LambdaHttpEvent, context?: LambdaContextLike): Promise<LambdaHttpResult>;
+}
 
 /** The name of each event shape, as reported by `detectEvent`. */
 export type LambdaEventKind = 'api-gateway-v1' | 'api-gateway-v2' | 'alb';
