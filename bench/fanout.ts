@@ -8,9 +8,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { type BroadcastStats, createLambdaMcp, EVENT_LOGGER } from 'lambda-mcp';
+import { type BroadcastStats, createLambdaMcp, DEFAULTS, EVENT_LOGGER } from 'lambda-mcp';
 import { serve } from 'lambda-mcp/node';
 import { createAwsMonitorServer } from '../examples/aws-monitor/src/server.js';
+import { SseParser } from '../packages/lambda-mcp-client/src/runner/sse.js';
 import { checkAnswer, LEGACY_VERSION, legacyInitialize, legacyInitialized, readAnswer } from './requests.js';
 import { type Summary, summarize } from './stats.js';
 import { BENCH_KEY } from './subjects/key.js';
@@ -27,7 +28,7 @@ export interface FanoutOptions {
   intervalMs?: number;
   /** Unmeasured (but checked) events before the latency phase. Default 20. */
   warmup?: number;
-  /** The handler's `streamCapacity`. Default: lambda-mcp's (1024). */
+  /** The handler's `streamCapacity`. Default: lambda-mcp's (`DEFAULTS.streamCapacity`). */
   streamCapacity?: number;
   /** RSS sampling interval during the phases, in ms. Default 50. */
   rssSampleMs?: number;
@@ -108,7 +109,6 @@ export interface FanoutResult {
 }
 
 const SERVER = 'createAwsMonitorServer (examples/aws-monitor), memory stores, sse live, keepAliveMs 0';
-const DEFAULT_CAPACITY = 1024; // lambda-mcp's default streamCapacity, stated here for the report.
 
 const WARMUP = 'bench.warmup';
 const LATENCY = 'bench.latency';
@@ -222,8 +222,9 @@ function benchEvent(message: unknown): { type: string; n: number; t: number } | 
 }
 
 /**
- * Reads one SSE body incrementally: the priming event (empty data) primes the stream; every benchmark
- * event must carry the next `n`; a `dropped` comment or an early end fails the run.
+ * Reads one SSE body incrementally (with the client's SSE parser, comments kept): the priming event (empty
+ * data) primes the stream; every benchmark event must carry the next `n`; a `dropped` comment or an early
+ * end fails the run.
  */
 async function readStream(
   stream: number,
@@ -233,7 +234,7 @@ async function readStream(
 ): Promise<void> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
-  let buffer = '';
+  const parser = new SseParser({ comments: true });
   let primed = false;
   let next = 0;
   const fail = (why: string) => tally.fail(new Error(`fan-out stream ${stream}: ${why}`));
@@ -245,19 +246,13 @@ async function readStream(
         return;
       }
       const at = performance.now();
-      buffer += decoder.decode(value, { stream: true });
-      let start = 0;
-      for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n', start)) {
-        const block = buffer.slice(start, end);
-        start = end + 2;
-        if (block.startsWith(':')) {
-          if (block.includes('dropped')) fail(`cut off by the server after ${next} events (${block.trim()})`);
+      for (const sse of parser.push(decoder.decode(value, { stream: true }))) {
+        if (sse.comment !== undefined && sse.data === undefined) {
+          if (sse.comment.includes('dropped'))
+            fail(`cut off by the server after ${next} events (${sse.comment.trim()})`);
           continue;
         }
-        let data = '';
-        for (const line of block.split('\n')) {
-          if (line.startsWith('data:')) data += line.slice(line.startsWith('data: ') ? 6 : 5);
-        }
+        const data = sse.data ?? '';
         if (data === '') {
           if (!primed) {
             primed = true;
@@ -280,7 +275,6 @@ async function readStream(
         next++;
         tally.reached(stream, next, at);
       }
-      buffer = buffer.slice(start);
     }
   } catch (error) {
     if (!closing()) fail(`read failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -493,7 +487,7 @@ export async function measureFanout(options: FanoutOptions): Promise<FanoutResul
     if (tally.failure) throw tally.failure;
     measuring = false;
 
-    const capacity = options.streamCapacity ?? DEFAULT_CAPACITY;
+    const capacity = options.streamCapacity ?? DEFAULTS.streamCapacity;
     return {
       server: SERVER,
       streams,

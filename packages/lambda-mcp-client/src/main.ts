@@ -9,6 +9,7 @@ import {
   SUITES,
   type TestOptions,
 } from './options.js';
+import { MODERN_VERSION } from './sdk.js';
 
 function positiveInteger(name: string) {
   return (value: string): number => {
@@ -37,16 +38,32 @@ const program = new Command('lambda-mcp-client')
     process.exit(error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2);
   });
 
-program
-  .command('test')
-  .description('Run test suites against a server; exits non-zero when any test fails')
-  .requiredOption('--url <url>', 'the MCP endpoint', url)
+/** A command on one MCP endpoint, `--url`. */
+function endpointCommand(name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .requiredOption('--url <url>', 'the MCP endpoint', url);
+}
+
+/** `--protocol-version`, one of `choices`. */
+function versionOption(choices: readonly string[], fallback: string): Option {
+  return new Option('--protocol-version <version>', 'which revision').choices(choices).default(fallback);
+}
+
+/** `--debug`. */
+function debugOption(): Option {
+  return new Option('--debug', 'show every HTTP exchange').default(false);
+}
+
+/** Sets the exit code that a command's run (its module loaded only now) resolves. */
+async function exitWith(run: () => Promise<number>): Promise<void> {
+  process.exitCode = await run();
+}
+
+endpointCommand('test', 'Run test suites against a server; exits non-zero when any test fails')
   .addOption(new Option('--suite <suite>', 'which suite').choices([...SUITES, 'all']).default('all'))
-  .addOption(
-    new Option('--protocol-version <version>', 'which revision')
-      .choices([...PROTOCOL_VERSIONS, 'all'])
-      .default('all'),
-  )
+  .addOption(versionOption([...PROTOCOL_VERSIONS, 'all'], 'all'))
   .option(
     '--concurrency <n>',
     'concurrent streams in the streaming suite',
@@ -56,41 +73,27 @@ program
   .option('--timeout <ms>', 'per-test timeout in milliseconds', positiveInteger('--timeout'), 15_000)
   .option('--detailed-report', 'per-test timings, and the wire exchange of each failure', false)
   .option('--json <file>', 'also write a machine-readable report to this file')
-  .action(async (options: TestOptions) => {
-    const { runTests } = await import('./commands/test.js');
-    process.exitCode = await runTests(options);
-  });
+  .action((options: TestOptions) =>
+    exitWith(async () => (await import('./commands/test.js')).runTests(options)),
+  );
 
-program
-  .command('connect')
-  .description('An interactive session: tools, call, resources, read, prompts, get, events, info, help, quit')
-  .requiredOption('--url <url>', 'the MCP endpoint', url)
-  .option('--debug', 'show every HTTP exchange', false)
-  .addOption(
-    new Option('--protocol-version <version>', 'which revision')
-      .choices([...PROTOCOL_VERSIONS])
-      .default('2026-07-28'),
-  )
-  .action(async (options: ConnectOptions) => {
-    const { runConnect } = await import('./commands/connect.js');
-    process.exitCode = await runConnect(options);
-  });
+endpointCommand(
+  'connect',
+  'An interactive session: tools, call, resources, read, prompts, get, events, info, help, quit',
+)
+  .addOption(debugOption())
+  .addOption(versionOption(PROTOCOL_VERSIONS, MODERN_VERSION))
+  .action((options: ConnectOptions) =>
+    exitWith(async () => (await import('./commands/connect.js')).runConnect(options)),
+  );
 
-program
-  .command('call')
-  .description('Call one tool and print its result; exits non-zero on an error result')
-  .requiredOption('--url <url>', 'the MCP endpoint', url)
-  .addOption(
-    new Option('--protocol-version <version>', 'which revision')
-      .choices([...PROTOCOL_VERSIONS])
-      .default('2026-07-28'),
-  )
-  .option('--debug', 'show every HTTP exchange', false)
+endpointCommand('call', 'Call one tool and print its result; exits non-zero on an error result')
+  .addOption(versionOption(PROTOCOL_VERSIONS, MODERN_VERSION))
+  .addOption(debugOption())
   .argument('<tool>', 'the tool name')
   .argument('[json]', 'the arguments as a JSON object', '{}')
-  .action(async (tool: string, json: string, options: CallOptions) => {
-    const { runCall } = await import('./commands/call.js');
-    process.exitCode = await runCall(tool, json, options);
-  });
+  .action((tool: string, json: string, options: CallOptions) =>
+    exitWith(async () => (await import('./commands/call.js')).runCall(tool, json, options)),
+  );
 
 await program.parseAsync(process.argv);

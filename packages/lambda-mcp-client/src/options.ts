@@ -1,4 +1,5 @@
-// What each lambda-mcp-client command accepts, as parsed from the command line (see main.ts).
+// What each lambda-mcp-client command accepts, as parsed from the command line (see main.ts), and the
+// protocol revisions and test suites it offers.
 
 /** The protocol revisions the client speaks, newest first. */
 export const PROTOCOL_VERSIONS = ['2026-07-28', '2025-11-25', '2025-06-18', '2025-03-26'] as const;

@@ -1,5 +1,6 @@
 // `lambda-mcp-client call --url URL <tool> <json>`: one tool call for scripts. Prints the result as JSON on
 // stdout; exits 0 on success, 1 on an error result or a failed call, 2 on arguments that are not JSON.
+import { isRecord } from '../guards.js';
 import type { CallOptions } from '../options.js';
 import { type McpSession, openSession } from '../session.js';
 
@@ -16,10 +17,10 @@ export function parseArguments(json: string): Record<string, unknown> | Error {
   } catch (error) {
     return new Error(`the arguments are not valid JSON (${(error as Error).message}): ${text}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isRecord(value)) {
     return new Error(`the arguments must be a JSON object, e.g. '{"key": "value"}', not: ${text}`);
   }
-  return value as Record<string, unknown>;
+  return value;
 }
 
 /**

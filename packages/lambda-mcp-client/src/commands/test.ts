@@ -3,7 +3,7 @@
 // report), writes the JSON report, and answers the exit code: 1 when any test failed, 0 otherwise.
 import { PROTOCOL_VERSIONS, type ProtocolVersion, SUITES, type Suite, type TestOptions } from '../options.js';
 import { errorText } from '../runner/assert.js';
-import { unsupportedReason } from '../runner/mcp.js';
+import { unsupportedReason } from '../runner/probe.js';
 import { detailedReport, summary, totals, writeJsonReport } from '../runner/report.js';
 import { planTests, runPlanned } from '../runner/run.js';
 import { colorFor, Progress, styles } from '../runner/style.js';

@@ -1,5 +1,7 @@
 // Assertions for wire checks: each failure throws a RuleError whose message names the broken rule and what
 // the server did instead, e.g. "POST with invalid JSON must answer 400 with JSON-RPC -32700 (got 200 …)".
+import { isRecord } from '../guards.js';
+import { SseParser } from './sse.js';
 
 /** A broken rule; its message is what the report shows. */
 export class RuleError extends Error {
@@ -46,13 +48,9 @@ export interface ReadResponse {
 
 /** Parses the `data:` payloads of an SSE body into JSON-RPC messages (unparseable events are skipped). */
 export function sseMessages(text: string): RpcMessage[] {
+  const parser = new SseParser();
   const messages: RpcMessage[] = [];
-  for (const block of text.split(/\r?\n\r?\n/)) {
-    const data = block
-      .split(/\r?\n/)
-      .filter((line) => line.startsWith('data:'))
-      .map((line) => line.slice(5).replace(/^ /, ''))
-      .join('\n');
+  for (const { data } of [...parser.push(text), ...parser.end()]) {
     if (!data) continue;
     try {
       messages.push(JSON.parse(data) as RpcMessage);
@@ -76,7 +74,7 @@ export async function readResponse(response: Response): Promise<ReadResponse> {
   }
   try {
     const parsed = JSON.parse(text) as unknown;
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) read.message = parsed as RpcMessage;
+    if (isRecord(parsed)) read.message = parsed as RpcMessage;
   } catch {
     // Not JSON; `message` stays unset.
   }
@@ -137,4 +135,13 @@ export function errorText(error: unknown): string {
       : `${error.message}${cause} [code ${String(code)}]`;
   }
   return String(error);
+}
+
+/** The text blocks of a result's `content`, joined with newlines (empty ones and other kinds left out). */
+export function textOf(content: unknown): string {
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((block) => (isRecord(block) && block.type === 'text' ? String(block.text) : ''))
+    .filter(Boolean)
+    .join('\n');
 }

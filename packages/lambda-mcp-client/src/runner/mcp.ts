@@ -1,6 +1,6 @@
 // MCP on the wire for the suites: request shapes of both eras (the 2026-07-28 `_meta` envelope with its
-// Mcp-Method/Mcp-Name headers; 2025 initialize and session headers), raw sessions, SDK clients bound to a
-// test's recording fetch (v2 for 2026-07-28, v1 for the 2025 revisions), and the per-revision support probe.
+// Mcp-Method/Mcp-Name headers; 2025 initialize and session headers), raw sessions, and SDK clients bound to
+// a test's recording fetch (v2 for 2026-07-28, v1 for the 2025 revisions).
 import {
   Client as ModernClient,
   type Tool as ModernTool,
@@ -13,11 +13,14 @@ import {
   LoggingMessageNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ProtocolVersion } from '../options.js';
-import { check, describeResponse, type RpcMessage, readResponse } from './assert.js';
-import type { FetchFn, TestContext } from './types.js';
+import { CLIENT_INFO, MODERN_VERSION, pinInitialize } from '../sdk.js';
+import { check, describeResponse, readResponse } from './assert.js';
+import type { TestContext } from './types.js';
+
+export { CLIENT_INFO };
 
 /** The modern revision: no sessions, a `_meta` envelope on every request. */
-export const MODERN = '2026-07-28' satisfies ProtocolVersion;
+export const MODERN = MODERN_VERSION satisfies ProtocolVersion;
 /** The 2025 revisions, served through `initialize` and sessions. */
 export const LEGACY_VERSIONS = [
   '2025-11-25',
@@ -27,8 +30,6 @@ export const LEGACY_VERSIONS = [
 /** The 2025 revisions that define the `MCP-Protocol-Version` header (2025-03-26 predates it). */
 export const VERSION_HEADER_VERSIONS = ['2025-11-25', '2025-06-18'] as const satisfies ProtocolVersion[];
 export const ACCEPT_BOTH = 'application/json, text/event-stream';
-/** How this client introduces itself. */
-export const CLIENT_INFO = { name: 'lambda-mcp-client', version: '0.1.0' };
 
 /** Whether `version` is a modern (per-request `_meta`) revision. */
 export function isModern(version: string): boolean {
@@ -148,18 +149,6 @@ export async function openRawSessionDetails(ctx: TestContext, strict = false): P
   return { headers, sessionId: id, result: read.message.result };
 }
 
-/** Rewrites the protocol version a v1 client offers in `initialize` (it always offers its latest). */
-function pinInitialize(fetchFn: FetchFn, version: string): FetchFn {
-  return (input, init) => {
-    if (typeof init?.body === 'string' && init.body.includes('"method":"initialize"')) {
-      const body = JSON.parse(init.body) as { params?: { protocolVersion?: string } };
-      if (body.params) body.params.protocolVersion = version;
-      return fetchFn(input, { ...init, body: JSON.stringify(body) });
-    }
-    return fetchFn(input, init);
-  };
-}
-
 /** A connected v1 SDK client on a 2025 session, and the log notifications it received. */
 export interface LegacyConnection {
   client: LegacyClient;
@@ -215,62 +204,3 @@ export async function connectModern(ctx: TestContext): Promise<ModernClient> {
 
 /** A tool definition as either SDK lists it. */
 export type ToolDefinition = ModernTool;
-
-/** Whether `message` is an error only a modern (2026-07-28) server answers. */
-function isModernError(message: RpcMessage | undefined): boolean {
-  const code = message?.error?.code;
-  const data = message?.error?.data as { supported?: unknown } | undefined;
-  return code === -32020 || code === -32021 || code === -32022 || Array.isArray(data?.supported);
-}
-
-const FALLBACK_STATUSES = [400, 404, 405];
-
-/**
- * Why `version` cannot be tested on the server at `url`, or `undefined` when it can: a 2025-only server for
- * 2026-07-28 (server/discover refused without a modern error), a modern-only one for the 2025 revisions
- * (initialize refused with a modern error), or a server that negotiates another revision. Anything else
- * (errors, odd answers) lets the tests run, so they fail rather than skip.
- */
-export async function unsupportedReason(
-  url: URL,
-  version: ProtocolVersion,
-  timeout: number,
-): Promise<string | undefined> {
-  const signal = AbortSignal.timeout(timeout);
-  if (isModern(version)) {
-    const { headers, message } = modernRequest(
-      'server/discover',
-      {},
-      { id: 'lambda-mcp-client-probe', version },
-    );
-    const read = await readResponse(
-      await fetch(url, { method: 'POST', headers, body: JSON.stringify(message), signal }),
-    );
-    const supported = read.message?.result?.supportedVersions;
-    if (read.status === 200 && Array.isArray(supported) && !supported.includes(version)) {
-      return `server/discover lists ${supported.join(', ') || 'no revision'}, not ${version}`;
-    }
-    if (FALLBACK_STATUSES.includes(read.status) && !isModernError(read.message)) {
-      return `the server does not speak ${version}: server/discover answered ${describeResponse(read)}, not a 2026-07-28 error (a 2025-only server)`;
-    }
-    return undefined;
-  }
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: initializeHeaders(),
-    body: JSON.stringify(initializeMessage(version, 'lambda-mcp-client-probe')),
-    signal,
-  });
-  const read = await readResponse(response);
-  const id = response.headers.get('mcp-session-id');
-  if (id)
-    await fetch(url, { method: 'DELETE', headers: sessionHeaders(version, id), signal }).catch(() => {});
-  const chosen = read.message?.result?.protocolVersion;
-  if (read.status === 200 && typeof chosen === 'string' && chosen !== version) {
-    return `initialize offered ${version}; the server chose ${chosen}`;
-  }
-  if (FALLBACK_STATUSES.includes(read.status) && isModernError(read.message)) {
-    return `the server does not speak the 2025 revisions: initialize answered ${describeResponse(read)}`;
-  }
-  return undefined;
-}

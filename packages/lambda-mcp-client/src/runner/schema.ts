@@ -2,6 +2,7 @@
 // and making minimal valid arguments from an inputSchema (its `examples`, or required properties with
 // defaults, enums' first values and type-appropriate values), checked against the schema before use.
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/client/validators/ajv';
+import { isRecord } from '../guards.js';
 
 type Schema = Record<string, unknown>;
 
@@ -12,16 +13,12 @@ const provider = new AjvJsonSchemaValidator();
 
 /** Compiles `schema` with the SDK's Ajv provider; throws when it is not valid JSON Schema. */
 export function compileSchema(schema: unknown): SchemaCheck {
-  if (!isObject(schema)) throw new Error(`a schema must be a JSON object (got ${typeof schema})`);
+  if (!isRecord(schema)) throw new Error(`a schema must be a JSON object (got ${typeof schema})`);
   const validate = provider.getValidator(schema as Parameters<typeof provider.getValidator>[0]);
   return (data) => {
     const result = validate(data);
     return result.valid ? undefined : result.errorMessage;
   };
-}
-
-function isObject(value: unknown): value is Schema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Arguments for a call, and where they came from. */
@@ -45,12 +42,12 @@ export function argumentsFor(inputSchema: unknown): GeneratedArguments {
     return { ok: false, reason: `its inputSchema does not compile: ${(error as Error).message}` };
   }
   const schema = inputSchema as Schema;
-  const examples = Array.isArray(schema.examples) ? schema.examples.filter(isObject) : [];
+  const examples = Array.isArray(schema.examples) ? schema.examples.filter(isRecord) : [];
   for (const example of examples) {
     if (check(example) === undefined) return { ok: true, args: example, source: 'schema examples' };
   }
   const generated = valueFor(schema, schema, 0);
-  const args = isObject(generated) ? generated : {};
+  const args = isRecord(generated) ? generated : {};
   const problem = check(args);
   if (problem !== undefined) {
     return {
@@ -67,9 +64,9 @@ function resolveRef(ref: string, root: Schema): Schema | undefined {
   let node: unknown = root;
   for (const part of ref.slice(1).split('/').filter(Boolean)) {
     const key = decodeURIComponent(part.replaceAll('~1', '/').replaceAll('~0', '~'));
-    node = isObject(node) ? node[key] : undefined;
+    node = isRecord(node) ? node[key] : undefined;
   }
-  return isObject(node) ? node : undefined;
+  return isRecord(node) ? node : undefined;
 }
 
 const FORMATS: Record<string, string> = {
@@ -96,14 +93,14 @@ function valueFor(schema: Schema, root: Schema, depth: number): unknown {
   if (Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0];
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
   for (const key of ['anyOf', 'oneOf'] as const) {
-    const branches = Array.isArray(schema[key]) ? (schema[key] as unknown[]).filter(isObject) : [];
+    const branches = Array.isArray(schema[key]) ? (schema[key] as unknown[]).filter(isRecord) : [];
     const branch = branches.find((b) => b.type !== 'null') ?? branches[0];
     if (branch) return valueFor(branch, root, depth + 1);
   }
   if (Array.isArray(schema.allOf)) {
     const merged: Schema = { type: 'object', properties: {}, required: [] };
-    for (const part of schema.allOf.filter(isObject)) {
-      Object.assign(merged.properties as Schema, isObject(part.properties) ? part.properties : {});
+    for (const part of schema.allOf.filter(isRecord)) {
+      Object.assign(merged.properties as Schema, isRecord(part.properties) ? part.properties : {});
       if (Array.isArray(part.required)) (merged.required as unknown[]).push(...part.required);
     }
     return valueFor(merged, root, depth + 1);
@@ -112,16 +109,16 @@ function valueFor(schema: Schema, root: Schema, depth: number): unknown {
   const type =
     types.find((t) => typeof t === 'string' && t !== 'null') ??
     (types.includes('null') ? 'null' : undefined) ??
-    (isObject(schema.properties) ? 'object' : schema.items ? 'array' : undefined);
+    (isRecord(schema.properties) ? 'object' : schema.items ? 'array' : undefined);
   switch (type) {
     case 'object': {
-      const properties = isObject(schema.properties) ? schema.properties : {};
+      const properties = isRecord(schema.properties) ? schema.properties : {};
       const required = Array.isArray(schema.required)
         ? schema.required.filter((k) => typeof k === 'string')
         : [];
       const value: Record<string, unknown> = {};
       for (const [key, property] of Object.entries(properties)) {
-        if (!isObject(property)) continue;
+        if (!isRecord(property)) continue;
         if (required.includes(key)) value[key] = valueFor(property, root, depth + 1);
         else if ('default' in property) value[key] = property.default;
       }
@@ -130,7 +127,7 @@ function valueFor(schema: Schema, root: Schema, depth: number): unknown {
     }
     case 'array': {
       const count = typeof schema.minItems === 'number' ? schema.minItems : 0;
-      const items = isObject(schema.items) ? schema.items : {};
+      const items = isRecord(schema.items) ? schema.items : {};
       return Array.from({ length: count }, () => valueFor(items, root, depth + 1));
     }
     case 'integer':

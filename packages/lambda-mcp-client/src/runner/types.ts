@@ -1,9 +1,9 @@
 // The test runner's vocabulary: what a test is, what it gets to work with while it runs (a recording fetch,
 // its timeout, skip), and what it reports (pass, fail or skip with a reason, timings, the wire exchange).
 import type { ProtocolVersion, Suite } from '../options.js';
+import type { FetchFn } from '../sdk.js';
 
-/** A `fetch` as SDK client transports and tests call it. */
-export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+export type { FetchFn };
 
 /** One HTTP request and its answer as a test saw them; bodies are truncated. */
 export interface Exchange {

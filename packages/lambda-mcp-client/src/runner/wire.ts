@@ -5,7 +5,8 @@ import type { Exchange, FetchFn } from './types.js';
 /** Longest body text kept per request and response, in characters. */
 export const BODY_LIMIT = 2000;
 
-function truncate(text: string, limit = BODY_LIMIT): string {
+/** `text`, cut at `limit` characters with a note of how many more there were. */
+export function truncate(text: string, limit = BODY_LIMIT): string {
   return text.length > limit ? `${text.slice(0, limit)}… (${text.length - limit} more characters)` : text;
 }
 

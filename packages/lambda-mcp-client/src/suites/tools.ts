@@ -1,8 +1,9 @@
 // The tools suite: tools/list on each revision through the SDK clients, then for every tool a check that its
 // input and output schemas compile as JSON Schema and a call with arguments made from its inputSchema, whose
 // result must validate against its outputSchema (or be an error result that says what went wrong).
+import { isRecord } from '../guards.js';
 import { PROTOCOL_VERSIONS } from '../options.js';
-import { brief, check, errorText, fail } from '../runner/assert.js';
+import { brief, check, errorText, fail, textOf } from '../runner/assert.js';
 import { connectLegacy, connectModern, isModern, type ToolDefinition } from '../runner/mcp.js';
 import { argumentsFor, compileSchema } from '../runner/schema.js';
 import type { FollowUp, TestCase, TestContext } from '../runner/types.js';
@@ -67,23 +68,11 @@ async function toolsClient(ctx: TestContext): Promise<ToolsClient> {
   };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function textOf(content: unknown): string {
-  if (!Array.isArray(content)) return '';
-  return content
-    .filter((block): block is { type: 'text'; text: string } => isObject(block) && block.type === 'text')
-    .map((block) => String(block.text))
-    .join('\n');
-}
-
 /** Checks one schema of a tool: a JSON object with type "object" that compiles. */
 function checkSchema(tool: ToolLike, key: 'inputSchema' | 'outputSchema'): void {
   const schema = tool[key];
   check(
-    isObject(schema) && schema.type === 'object',
+    isRecord(schema) && schema.type === 'object',
     `${tool.name}'s ${key} must be a JSON Schema object with type "object"`,
     () => brief(schema),
   );
