@@ -25,8 +25,6 @@ export interface SseParserOptions {
   comments?: boolean;
 }
 
-const LINE_END = /\r\n|\r|\n/g;
-
 /**
  * Incremental SSE parsing: feed it text as it arrives, get back the events whose blank line arrived. Lines
  * end with CRLF, LF or CR, as the SSE format allows (a CR that ends a chunk is a line end whether or not an
@@ -40,8 +38,9 @@ const LINE_END = /\r\n|\r|\n/g;
 export class SseParser {
   /** The text after the last line end. */
   #partial = '';
-  /** The lines of the event being read. */
-  #lines: string[] = [];
+  /** The event being read, field by field, and how many fields it has. */
+  #event: SseEvent = {};
+  #fields = 0;
   /** The last chunk ended with a CR: an LF opening the next one belongs to it. */
   #afterCr = false;
   readonly #comments: boolean;
@@ -57,13 +56,18 @@ export class SseParser {
     this.#afterCr = chunk.endsWith('\r');
     const buffer = this.#partial + chunk;
     const events: SseEvent[] = [];
-    const ends = new RegExp(LINE_END);
+    // Scanned with indexOf and read field by field: the fan-out bench reads every event through here.
+    const crs = buffer.includes('\r');
     let start = 0;
-    for (let match = ends.exec(buffer); match !== null; match = ends.exec(buffer)) {
-      const line = buffer.slice(start, match.index);
-      start = match.index + match[0].length;
-      if (line === '') this.#dispatch(events);
-      else this.#lines.push(line);
+    for (;;) {
+      const lf = buffer.indexOf('\n', start);
+      const cr = crs ? buffer.indexOf('\r', start) : -1;
+      if (lf < 0 && cr < 0) break;
+      const atCr = cr >= 0 && (lf < 0 || cr < lf);
+      const end = atCr ? cr : lf;
+      if (end === start) this.#dispatch(events);
+      else this.#line(buffer.slice(start, end));
+      start = atCr && lf === cr + 1 ? cr + 2 : end + 1;
     }
     this.#partial = buffer.slice(start);
     return events;
@@ -74,7 +78,7 @@ export class SseParser {
    * it; a response read whole keeps it). The parser starts empty again.
    */
   end(): SseEvent[] {
-    if (this.#partial !== '') this.#lines.push(this.#partial);
+    if (this.#partial !== '') this.#line(this.#partial);
     this.#partial = '';
     this.#afterCr = false;
     const events: SseEvent[] = [];
@@ -82,42 +86,29 @@ export class SseParser {
     return events;
   }
 
-  #dispatch(events: SseEvent[]): void {
-    const event = parseLines(this.#lines, this.#comments);
-    this.#lines = [];
-    if (event) events.push(event);
-  }
-}
-
-/** A field's value: what follows the first colon, less one leading space. */
-function fieldValue(line: string, colon: number): string {
-  if (colon < 0) return '';
-  const value = line.slice(colon + 1);
-  return value.startsWith(' ') ? value.slice(1) : value;
-}
-
-/** The event that the lines of one block make, if they hold any field (or, when kept, a comment). */
-function parseLines(lines: readonly string[], keepComments: boolean): SseEvent | undefined {
-  const event: SseEvent = {};
-  let fields = 0;
-  const data: string[] = [];
-  const comments: string[] = [];
-  for (const line of lines) {
+  /** One line of the event being read: a field, or a comment. */
+  #line(line: string): void {
+    const event = this.#event;
     if (line.startsWith(':')) {
-      if (keepComments) comments.push(line);
-      continue;
+      if (this.#comments) event.comment = event.comment === undefined ? line : `${event.comment}\n${line}`;
+      return;
     }
     const colon = line.indexOf(':');
     const name = colon < 0 ? line : line.slice(0, colon);
-    const value = fieldValue(line, colon);
-    fields++;
-    if (name === 'data') data.push(value);
+    const value = colon < 0 ? '' : line.slice(line.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1);
+    this.#fields++;
+    if (name === 'data') event.data = event.data === undefined ? value : `${event.data}\n${value}`;
     else if (name === 'id') event.id = value;
     else if (name === 'event') event.event = value;
     else if (name === 'retry' && /^\d+$/.test(value)) event.retry = Number(value);
   }
-  if (comments.length > 0) event.comment = comments.join('\n');
-  if (fields === 0 && event.comment === undefined) return undefined;
-  if (data.length > 0) event.data = data.join('\n');
-  return event;
+
+  /** Ends the event being read: it counts when it has a field (or, when kept, a comment). */
+  #dispatch(events: SseEvent[]): void {
+    const event = this.#event;
+    const counts = this.#fields > 0 || event.comment !== undefined;
+    this.#event = {};
+    this.#fields = 0;
+    if (counts) events.push(event);
+  }
 }
