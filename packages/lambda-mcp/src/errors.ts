@@ -42,12 +42,11 @@ export class StoreUnavailableError extends LambdaMcpError {
  */
 export class StoreConflictError extends LambdaMcpError {
   override name = 'StoreConflictError';
-  constructor(
-    message: string,
-    readonly current?: unknown,
-    options?: ErrorOptions,
-  ) {
+  /** Not enumerable, so a logged error (or one whose cause this is) does not print the stored record. */
+  declare readonly current?: unknown;
+  constructor(message: string, current?: unknown, options?: ErrorOptions) {
     super(message, options);
+    Object.defineProperty(this, 'current', { value: current, enumerable: false });
   }
 }
 

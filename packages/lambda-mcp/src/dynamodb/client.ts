@@ -52,6 +52,17 @@ export function isConditionFailure(error: unknown): error is ConditionalCheckFai
 }
 
 /**
+ * A condition failure as an error's `cause`: its name, message and stack, without the stored item DynamoDB
+ * sent with it (a whole session or task), so a logged error chain carries no stored data.
+ */
+export function conditionCause(error: Error): Error {
+  const cause = new Error(error.message);
+  cause.name = error.name;
+  if (error.stack !== undefined) cause.stack = error.stack;
+  return cause;
+}
+
+/**
  * Runs one store operation. Condition failures pass through for the caller; any other failure (after the
  * SDK's retries) is wrapped in a StoreUnavailableError naming `what`.
  */
@@ -87,7 +98,7 @@ export async function putIfAbsent(
     );
   } catch (error) {
     if (isConditionFailure(error))
-      throw new StoreConflictError(options.conflict, undefined, { cause: error });
+      throw new StoreConflictError(options.conflict, undefined, { cause: conditionCause(error) });
     throw error;
   }
 }
@@ -109,7 +120,7 @@ export async function getItem(
  */
 export type VersionedUpdateResult =
   | { written: true; item: Record<string, unknown> | undefined }
-  | { written: false; stored: Record<string, unknown> | undefined; failure: ConditionalCheckFailedException };
+  | { written: false; stored: Record<string, unknown> | undefined; failure: Error };
 
 /** Options of {@link versionedUpdate}. */
 export interface VersionedUpdateOptions {
@@ -167,6 +178,10 @@ export async function versionedUpdate(
     return { written: true, item: Attributes };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    return { written: false, stored: error.Item as Record<string, unknown> | undefined, failure: error };
+    return {
+      written: false,
+      stored: error.Item as Record<string, unknown> | undefined,
+      failure: conditionCause(error),
+    };
   }
 }

@@ -69,6 +69,11 @@ describe('DynamoTaskStore', () => {
     const terminal = await store.update('t-1', 2, { statusMessage: 'late' }).catch((error: unknown) => error);
     expect(terminal).toBeInstanceOf(TaskStateError);
     expect(terminal).toMatchObject(conditionFailure);
+    // The causes carry no stored item (DynamoDB sends the whole task with the failure): logs stay clean.
+    for (const error of [exists, stale, terminal]) {
+      expect(Object.keys((error as Error).cause as object)).not.toContain('Item');
+      expect(JSON.stringify({ ...(error as object) })).not.toContain('t-1');
+    }
   });
 
   it('stores a result just under the limit', async () => {
