@@ -1,5 +1,5 @@
 // `npm run build:lambda`: bundles the reference server's Lambda handler with esbuild into dist/lambda/http
-// (ESM for nodejs22.x, minified, source maps, the AWS SDK and the data files inside, dynamic imports split
+// (ESM for nodejs24.x, minified, source maps, the AWS SDK and the data files inside, dynamic imports split
 // into chunks a memory-store cold start never loads) and prints what each file weighs.
 import { readFileSync, realpathSync } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -25,14 +25,21 @@ const REQUIRE_BANNER =
   'const require = __lambdaMcpCreateRequire(import.meta.url);';
 
 /**
- * The esbuild settings every Lambda bundle shares (also used by scripts/measure-sdk-load.ts): one ESM
- * program for Node 22 with every dependency inside, the AWS SDK included.
+ * The esbuild target of the shipped artifact: the function runs on `nodejs24.x` (infra/lib/mcp-stack.ts,
+ * template.yaml). test/bundle.test.ts also builds the same entry for `node22`, which stays supported.
  */
-export function lambdaBuildOptions(minify: boolean) {
+export const LAMBDA_TARGET = 'node24';
+
+/**
+ * The esbuild settings every Lambda bundle shares (also used by scripts/measure-sdk-load.ts): one ESM
+ * program for the Lambda runtime's Node (`target`, default {@link LAMBDA_TARGET}) with every dependency
+ * inside, the AWS SDK included.
+ */
+export function lambdaBuildOptions(minify: boolean, target: string = LAMBDA_TARGET) {
   return {
     bundle: true,
     platform: 'node',
-    target: 'node22',
+    target,
     format: 'esm',
     // The AWS SDK's ES builds (`module`) tree-shake and keep its credential providers as lazy imports; its
     // CommonJS builds (`main`, esbuild's first choice on platform node) do neither.
@@ -52,6 +59,8 @@ export interface BuildLambdaOptions {
   outDir?: string;
   /** Minify the output (default true). */
   minify?: boolean;
+  /** The esbuild target, `nodeNN` (default {@link LAMBDA_TARGET}, the deployed runtime's Node). */
+  target?: string;
 }
 
 /** One file of an artifact. */
@@ -110,7 +119,7 @@ export function embeddedDataDefine(): Record<string, string> {
 
 /**
  * Builds the Lambda artifacts: today one, `http` (API Gateway, Function URL and ALB events), entry
- * `<outDir>/http/index.mjs`, handler `index.handler`, runtime `nodejs22.x` (the output is plain JavaScript,
+ * `<outDir>/http/index.mjs`, handler `index.handler`, runtime `nodejs24.x` (the output is plain JavaScript,
  * so arm64 and x86_64 alike). The folder is emptied first so no chunk of an earlier build lingers.
  *
  * @example
@@ -120,13 +129,14 @@ export function embeddedDataDefine(): Record<string, string> {
 export async function buildLambda({
   outDir = 'dist/lambda',
   minify = true,
+  target = LAMBDA_TARGET,
 }: BuildLambdaOptions = {}): Promise<BuildLambdaResult> {
   const base = resolve(ROOT, outDir);
   const dir = join(base, 'http');
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const result = await build({
-    ...lambdaBuildOptions(minify),
+    ...lambdaBuildOptions(minify, target),
     entryPoints: { index: join(ROOT, HTTP_ENTRY_SOURCE) },
     outdir: dir,
     outExtension: { '.js': '.mjs' },

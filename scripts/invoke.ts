@@ -36,8 +36,15 @@ export interface InvokeOptions {
   timeoutMs?: number;
   /** The environment the function sees on top of Lambda's own variables (default `process.env`). */
   env?: NodeJS.ProcessEnv;
-  /** Where invoke's own notes go (default stderr); the function's output always goes to stderr. */
+  /** Where invoke's own notes go (default stderr). */
   log?: (line: string) => void;
+  /** Where the function's stdout and stderr go, as text (default this process's stderr). */
+  output?: (text: string) => void;
+  /**
+   * The Node binary the function runs on (default this process's own, `process.execPath`): e.g. a Node 22
+   * to try a `node22` build the way `nodejs22.x` would run it.
+   */
+  node?: string;
 }
 
 /** The outcome of one invocation. */
@@ -101,9 +108,10 @@ await send({ type: 'ready', initMs: performance.now() - initStart });
 `;
 
 /**
- * Runs the artifact's `handler` once with `event` in a child `node --enable-source-maps`, whose stdout and
- * stderr (the handler's logs) go to this process's stderr. Resolves with the handler's result, or with the
- * error it threw (at init, during the invocation, or the timeout); never rejects for the handler's failures.
+ * Runs the artifact's `handler` once with `event` in a child `node --enable-source-maps` (this process's
+ * Node unless `options.node` names another), whose stdout and stderr (the handler's logs) go to this
+ * process's stderr, or to `options.output`. Resolves with the handler's result, or with the error it threw
+ * (at init, during the invocation, or the timeout); never rejects for the handler's failures.
  *
  * @example
  * const outcome = await invoke(JSON.parse(readFileSync('events/apigw-v2-initialize.json', 'utf8')));
@@ -125,11 +133,16 @@ export async function invoke(event: unknown, options: InvokeOptions = {}): Promi
     logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
     logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
   };
+  const sink = options.output ? 'pipe' : process.stderr;
   const child = spawn(
-    process.execPath,
+    options.node ?? process.execPath,
     ['--enable-source-maps', '--input-type=module', '--eval', CHILD, pathToFileURL(entry).href],
-    { env, stdio: ['ignore', process.stderr, process.stderr, 'ipc'] },
+    { env, stdio: ['ignore', sink, sink, 'ipc'] },
   );
+  const { output } = options;
+  if (output) {
+    for (const stream of [child.stdout, child.stderr]) stream?.setEncoding('utf8').on('data', output);
+  }
   return new Promise<InvokeOutcome>((settle) => {
     let outcome: InvokeOutcome | undefined;
     let timer: NodeJS.Timeout | undefined;
@@ -210,7 +223,7 @@ function lambdaEnvironment(
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
     AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
     AWS_REGION: region,
     AWS_DEFAULT_REGION: user.AWS_DEFAULT_REGION?.trim() || region,
     LAMBDA_TASK_ROOT: artifact,

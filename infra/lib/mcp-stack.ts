@@ -254,7 +254,7 @@ export class McpStack extends Stack {
     // One asset for both functions: the same bundle holds both entry points.
     const code = lambda.Code.fromAsset(props.codePath ?? DEFAULT_CODE_PATH);
     const functionProps = {
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       code,
       memorySize: memorySize.valueAsNumber,

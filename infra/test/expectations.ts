@@ -39,7 +39,7 @@ export interface Statement {
 }
 
 /** The functions' runtime settings. */
-export const FUNCTION = { runtime: 'nodejs22.x', architecture: 'arm64' };
+export const FUNCTION = { runtime: 'nodejs24.x', architecture: 'arm64' };
 
 /**
  * The logical ids both templates use. `function` runs the streaming entry behind the Function URL and is the

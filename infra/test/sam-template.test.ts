@@ -199,7 +199,7 @@ describe('template.yaml', () => {
     expect(only(sam, 'AWS::DynamoDB::Table')[0]).toBe('SessionTable');
   });
 
-  it('runs the prebuilt bundle on nodejs22.x, arm64, with active tracing and parameterized memory and timeout', () => {
+  it('runs the prebuilt bundle on nodejs24.x, arm64, with active tracing and parameterized memory and timeout', () => {
     const [id, fn] = only(effective(), 'AWS::Serverless::Function');
     expect(id).toBe(IDS.function);
     expect(fn.Properties).toMatchObject({

