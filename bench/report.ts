@@ -1,5 +1,7 @@
 // Turns the measurements into what `npm run bench` prints: machine facts, bundle sizes, the cold-start and
 // warm tables, the ours/SDK ratios and the fan-out figures. Pure formatting; `run.ts` gathers the figures.
+
+import { LAMBDA_TARGET } from '../scripts/build-lambda.js';
 import type { Bundle, ColdBaseline, ColdResult } from './cold/measure.js';
 import type { BenchConfig } from './config.js';
 import type { FanoutResult } from './fanout.js';
@@ -174,7 +176,7 @@ export function formatReport(results: BenchResults): string {
       `(${m.availableParallelism} available), ${memory}, load ${m.loadAverage1m.toFixed(2)}`,
     `Versions: @modelcontextprotocol/server ${m.sdkVersion}, esbuild ${m.esbuildVersion}`,
     '',
-    `Bundles (esbuild: one ESM file, platform node, target node20, ${minified})`,
+    `Bundles (esbuild: one ESM file, platform node, target ${LAMBDA_TARGET}, ${minified})`,
   );
   out.push(
     table(

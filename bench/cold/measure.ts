@@ -1,11 +1,11 @@
-// Cold start: bundles each subject's child entry once with esbuild (one ESM file, node20, as a Lambda
+// Cold start: bundles each subject's child entry once with esbuild (one ESM file, the Lambda target, as a Lambda
 // deployment would ship it), then spawns `node <bundle> <request>` repeatedly and times spawn → answer line.
 import { spawn } from 'node:child_process';
 import { stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { composition, embeddedDataDefine } from '../../scripts/build-lambda.js';
+import { composition, embeddedDataDefine, LAMBDA_TARGET } from '../../scripts/build-lambda.js';
 import { type Summary, summarize } from '../stats.js';
 import type { SubjectName } from '../subjects/types.js';
 import type { ChildReport, ColdRequest } from './child.js';
@@ -37,7 +37,7 @@ export async function buildBundles(dir: string, minify: boolean): Promise<Record
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: LAMBDA_TARGET,
     minify,
     banner: { js: REQUIRE_SHIM },
     // The reference server's config files, embedded as in the Lambda build (no data/ folder beside the bundle).
