@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConfigError, storesFromEnv } from 'lambda-mcp';
-import { ensureLocalTable, isLocalEndpoint } from 'lambda-mcp/dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureLocalTable, isLocalEndpoint } from '../packages/lambda-mcp/src/dynamodb/ensure-table.js';
 import { startTestDynamo, type TestDynamo } from '../packages/lambda-mcp/test/dynamo-harness.js';
 import { sampleSession } from '../packages/lambda-mcp/test/store-contract.js';
 

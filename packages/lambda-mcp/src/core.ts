@@ -12,16 +12,28 @@ import { compressResponse } from './http/compression.js';
 import { checkEdge, type PostBody, readPostBody, withCors } from './http/edge.js';
 import { limitResponseSize } from './http/response-limit.js';
 import { jsonRpcErrorResponse, RpcCode } from './http/responses.js';
-import type { FetchExtras } from './invocation.js';
 import { LegacyTransport } from './legacy/transport.js';
 import { createModernLeg } from './modern/leg.js';
+import { checkServerCopy, SdkCopyError } from './modern/sdk-copy.js';
 import {
   type LambdaMcpHandler,
   type LambdaMcpOptions,
+  type LambdaMcpRequestOptions,
+  markClientRejection,
   type ResolvedOptions,
   resolveOptions,
 } from './options.js';
 import { describeRequest, type Seen } from './request-record.js';
+
+/** What the core keeps of one request while it is served, in the request's async context. */
+interface RequestScope {
+  /** What the adapter passed with the request (the Lambda context reaches the factory from here). */
+  extras: LambdaMcpRequestOptions;
+  /** While the SDK builds a 2026-07-28 answer: what it reported, held until the answer's status is known. */
+  sdkReports?: Error[];
+  /** Set when the factory returned a server of another copy of the SDK. */
+  copyError?: SdkCopyError;
+}
 
 /**
  * Serves an MCP server factory on every protocol revision from one `fetch` handler.
@@ -46,11 +58,22 @@ export function createLambdaMcp(
     maxBodyBytes: o.maxBodyBytes,
   };
 
-  // What the adapter passed with the request reaches the factory through the request's async context.
-  const invocation = new AsyncLocalStorage<FetchExtras>();
-  const withInvocation: LambdaMcpServerFactory = (ctx) => {
-    const extras = invocation.getStore();
-    return factory(extras?.lambdaContext ? { ...ctx, lambdaContext: extras.lambdaContext } : ctx);
+  // What the adapter passed with the request reaches the factory through the request's async context, and
+  // every server the factory returns is checked to come from the SDK copy lambda-mcp uses.
+  const scope = new AsyncLocalStorage<RequestScope>();
+  let copyReported = false;
+  const withInvocation: LambdaMcpServerFactory = async (ctx) => {
+    const current = scope.getStore();
+    const lambdaContext = current?.extras.lambdaContext;
+    const server = await factory(lambdaContext ? { ...ctx, lambdaContext } : ctx);
+    const copyError = checkServerCopy(server);
+    if (!copyError) return server;
+    if (current) current.copyError = copyError;
+    if (!copyReported) {
+      copyReported = true;
+      console.error(`lambda-mcp: ${copyError.message}`);
+    }
+    throw copyError;
   };
   const feed = new EventFeed({
     log: o.eventLog,
@@ -60,10 +83,45 @@ export function createLambdaMcp(
     onerror,
     now,
   });
-  const modern = createModernLeg((ctx) => withInvocation({ ...ctx, requestState }), o, feed);
+  // The SDK reports the requests it rejects (a wrong protocol version, a header that contradicts the body, a
+  // missing client capability) through `onerror` just before it answers them with a 4xx. What it reports
+  // while building an answer waits for that answer: reports behind a 4xx are marked as client rejections,
+  // which the default `onerror` does not print. A copy mismatch is answered and reported by the core.
+  const sdkOptions: ResolvedOptions = {
+    ...o,
+    onerror: (error) => {
+      if (error instanceof SdkCopyError) return;
+      const pending = scope.getStore()?.sdkReports;
+      if (pending) pending.push(error);
+      else onerror(error);
+    },
+  };
+  const modern = createModernLeg((ctx) => withInvocation({ ...ctx, requestState }), sdkOptions, feed);
   const legacy = new LegacyTransport(withInvocation, o, feed);
 
-  const route = async (request: Request, seen: Seen, authInfo?: AuthInfo): Promise<Response> => {
+  const serveModern = async (
+    request: Request,
+    body: PostBody | undefined,
+    authInfo: AuthInfo | undefined,
+    current: RequestScope,
+  ): Promise<Response> => {
+    const reports: Error[] = [];
+    current.sdkReports = reports;
+    let status = 500;
+    try {
+      const response = await modern.handle(request, body, authInfo);
+      status = response.status;
+      return response;
+    } finally {
+      current.sdkReports = undefined;
+      for (const error of reports) {
+        if (status >= 400 && status < 500) markClientRejection(error);
+        onerror(error);
+      }
+    }
+  };
+
+  const route = async (request: Request, seen: Seen, current: RequestScope): Promise<Response> => {
     const early = checkEdge(request, edge);
     if (early) return early;
     let body: PostBody | undefined;
@@ -71,18 +129,23 @@ export function createLambdaMcp(
     seen.body = body;
     const isLegacy = body?.kind === 'invalid' || (await isLegacyRequest(request, body?.value));
     seen.era = isLegacy ? 'legacy' : 'modern';
-    return isLegacy ? legacy.handle(request, body, authInfo) : modern.handle(request, body, authInfo);
+    const { authInfo } = current.extras;
+    const response = isLegacy
+      ? await legacy.handle(request, body, authInfo)
+      : await serveModern(request, body, authInfo, current);
+    // The SDK answered the factory's failure with its generic 500; the core's says what is wrong.
+    if (current.copyError) throw current.copyError;
+    return response;
   };
 
   return {
     fetch: async (request, requestOptions) => {
       const started = onrequest ? now() : 0;
       const seen: Seen = {};
+      const current: RequestScope = { extras: requestOptions ?? {} };
       let response: Response;
       try {
-        response = await invocation.run(requestOptions ?? {}, () =>
-          route(request, seen, requestOptions?.authInfo),
-        );
+        response = await scope.run(current, () => route(request, seen, current));
         if (maxResponseBytes !== undefined) {
           response = await limitResponseSize(response, maxResponseBytes, () => {
             seen.errorCode = RpcCode.InternalError;
@@ -90,9 +153,11 @@ export function createLambdaMcp(
         }
         if (compression) response = await compressResponse(response, request.headers.get('accept-encoding'));
       } catch (error) {
-        response = errorResponse(error, onerror);
+        response = errorResponse(error, onerror, seen.body);
         if (error instanceof HttpError) seen.errorCode = error.code;
-        else if (error instanceof StoreUnavailableError) seen.errorCode = RpcCode.InternalError;
+        else if (error instanceof StoreUnavailableError || error instanceof SdkCopyError) {
+          seen.errorCode = RpcCode.InternalError;
+        }
       }
       response = withCors(response, request);
       if (onrequest) {
@@ -119,9 +184,16 @@ export function createLambdaMcp(
 }
 
 /** Maps anything thrown on the request path to its HTTP answer; only real bugs become 500. */
-function errorResponse(error: unknown, onerror: (error: Error) => void): Response {
+function errorResponse(error: unknown, onerror: (error: Error) => void, body?: PostBody): Response {
   if (error instanceof HttpError) {
     return jsonRpcErrorResponse(error.status, error.code, error.message, error.headers);
+  }
+  if (error instanceof SdkCopyError) {
+    // Written to stderr once, when first seen (see `withInvocation`), with both copies' versions.
+    const message =
+      'Internal error: the server factory did not return a server of the @modelcontextprotocol/server ' +
+      'copy lambda-mcp uses (see the server log)';
+    return jsonRpcErrorResponse(500, RpcCode.InternalError, message, {}, requestIdOf(body));
   }
   if (error instanceof StoreUnavailableError) {
     onerror(error);
@@ -131,4 +203,10 @@ function errorResponse(error: unknown, onerror: (error: Error) => void): Respons
   }
   onerror(error instanceof Error ? error : new LambdaMcpError(String(error)));
   return jsonRpcErrorResponse(500, RpcCode.InternalError, 'Internal error');
+}
+
+/** The id of a single JSON-RPC request body, so an answer the core gives in the SDK's place can echo it. */
+function requestIdOf(body: PostBody | undefined): string | number | null {
+  const id = body?.kind === 'json' ? (body.value as { id?: unknown } | null)?.id : undefined;
+  return typeof id === 'string' || typeof id === 'number' ? id : null;
 }

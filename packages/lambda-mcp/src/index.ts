@@ -1,8 +1,13 @@
 // lambda-mcp's public API: the one `fetch` core, its factory context, the store seams with their in-memory
-// defaults, and the error family. Adapters live in subpath exports (`lambda-mcp/lambda`, `lambda-mcp/node`).
+// defaults, event publishing, and the error family. Adapters live in subpath exports (`lambda-mcp/lambda`,
+// `lambda-mcp/node`), the DynamoDB stores in `lambda-mcp/dynamodb`. Every export is a deliberate part of the
+// surface (`exports.test.ts` holds the list); internals stay importable from their source files only.
 
+// Types: what a factory receives and returns.
 export type { LambdaMcpContext, LambdaMcpServerFactory } from './context.js';
+// The core and its options.
 export { createLambdaMcp } from './core.js';
+// The errors lambda-mcp throws and answers with.
 export {
   ConfigError,
   HttpError,
@@ -15,43 +20,38 @@ export {
   TaskStateError,
   UnsupportedEventError,
 } from './errors.js';
-export { BroadcastBus, type BroadcastStats, type BusSubscriber } from './events/broadcast.js';
-export { EventFeed, type EventFeedOptions, type PublishResult } from './events/feed.js';
-export {
-  type GlobalEventLog,
-  type LoggedEvent,
-  type LogPage,
-  MemoryGlobalEventLog,
-  type MemoryGlobalEventLogOptions,
+// Types: event publishing (what to publish, where, what came of it) and the handler's feed.
+export type { EventFeed, PublishResult } from './events/feed.js';
+// Types: the store seams, for your own implementations (the contracts are in each interface's docs).
+export type {
+  GlobalEventLog,
+  LoggedEvent,
+  LogPage,
+  MemoryGlobalEventLogOptions,
 } from './events/global-log.js';
-export {
-  type BusEvent,
-  CHANGE_EVENT_TYPES,
-  DEFAULT_MAX_EVENT_BYTES,
-  EVENT_LOGGER,
-  type EventInput,
-  type EventScope,
-  eventNotification,
-  type McpEvent,
-} from './events/model.js';
-export { FeedServerEventBus } from './events/server-event-bus.js';
+
+// The in-memory defaults of every store seam, and the live fan-out hub of this instance's streams.
+export { MemoryGlobalEventLog } from './events/global-log.js';
+export type { EventInput, EventScope, McpEvent } from './events/model.js';
 export { SessionEventHub } from './events/session-hub.js';
-export { ingestSns, isSnsEvent, SNS_DEFAULT_TYPE, type SnsIngestResult } from './events/sns.js';
-export { isLoopbackHost, LOOPBACK_HOSTNAMES } from './http/loopback.js';
-export { mountAt } from './http/mount.js';
-export type { FetchExtras, FetchHandler, LambdaContextLike } from './invocation.js';
-export {
-  DEFAULTS,
-  type LambdaMcpHandler,
-  type LambdaMcpOptions,
-  type LambdaMcpRequestOptions,
-  type RequestRecord,
-  type ResolvedOptions,
-  resolveOptions,
+export type { SnsIngestResult } from './events/sns.js';
+
+// Publishing events from an SNS topic (the handler's own `ingestSns` calls this with its feed).
+export { ingestSns, isSnsEvent } from './events/sns.js';
+// Types: the web handler every adapter takes, and the part of the Lambda context lambda-mcp reads.
+export type { FetchHandler, LambdaContextLike } from './invocation.js';
+// Types: the handler, its options (given and resolved), per-request inputs and the record of each request.
+export type {
+  LambdaMcpHandler,
+  LambdaMcpOptions,
+  LambdaMcpRequestOptions,
+  RequestRecord,
+  ResolvedOptions,
 } from './options.js';
-export { isInLambda, resolveRequestStateKey } from './request-state-key.js';
+export { resolveOptions } from './options.js';
 export { optionsFromEnv } from './setup/env.js';
-export { type EnvStores, STORE_KINDS, storesFromEnv } from './setup/stores-from-env.js';
+export type { EnvStores } from './setup/stores-from-env.js';
+export { storesFromEnv } from './setup/stores-from-env.js';
 export { MemoryEventStore, MemoryResponseMailbox, MemorySessionStore } from './stores/memory.js';
 export type {
   EventStore,
@@ -62,11 +62,4 @@ export type {
   StoredEvent,
 } from './stores/types.js';
 export { MemoryTaskStore } from './tasks/memory.js';
-export {
-  assertTaskTransition,
-  isTerminalTaskStatus,
-  type TaskPatch,
-  type TaskRecord,
-  type TaskStatus,
-  type TaskStore,
-} from './tasks/types.js';
+export type { TaskPatch, TaskRecord, TaskStatus, TaskStore } from './tasks/types.js';

@@ -60,4 +60,12 @@ describe('resolveOptions', () => {
     expect(o.now).toBe(now);
     expect(o.allowedHosts).toEqual(['a']);
   });
+
+  it('returns options it resolved unchanged, and resolves a copy afresh', () => {
+    const once = resolveOptions({ requestStateKey: KEY });
+    expect(resolveOptions(once)).toBe(once);
+    const copy = resolveOptions({ ...once, streamCapacity: 8 });
+    expect(copy).not.toBe(once);
+    expect([copy.streamCapacity, copy.requestStateKey]).toEqual([8, KEY]);
+  });
 });

@@ -100,7 +100,13 @@ export interface LambdaMcpOptions {
   requestStateKey?: string | Uint8Array;
   /** Response shaping for 2026-07-28 requests (the SDK's `responseMode`). Default `auto`. */
   responseMode?: PerRequestResponseMode;
-  /** Reports errors that do not change a response (the SDK's `onerror` convention). */
+  /**
+   * Reports errors the client cannot see: every unexpected failure behind a 500 (or a 503 from a failed
+   * store), a throwing `onrequest`, event-log and stream failures, and the SDK's own reports (the SDK's
+   * `onerror` convention), those of the requests it rejects with a 4xx included. Default: each unexpected
+   * error goes to stderr as `lambda-mcp: <error with its stack>`; the SDK's reports of a request it answered
+   * with a 4xx (a client's mistake, handled already) are not printed. Your own `onerror` replaces that.
+   */
   onerror?: (error: Error) => void;
   /** Reports every request once its response is ready (logs, metrics); must not throw. */
   onrequest?: (record: RequestRecord) => void;
@@ -176,7 +182,7 @@ export const DEFAULTS = {
   keepAliveMs: 15_000,
   maxStreamMs: 0,
   sessionIdleSeconds: 3600,
-  allowedOrigins: LOOPBACK_HOSTNAMES,
+  allowedOrigins: [...LOOPBACK_HOSTNAMES] as readonly string[],
   maxBodyBytes: 4 * 1024 * 1024,
 } as const;
 
@@ -210,11 +216,27 @@ export interface ResolvedOptions
   requestStateKey: string | Uint8Array;
   /** The MRTR `requestState` codec, keyed by `requestStateKey`. */
   requestState: RequestStateCodec;
-  /** Marks options resolved already, so resolving them again returns them unchanged. */
-  readonly [RESOLVED]: true;
 }
 
-const RESOLVED = Symbol('lambda-mcp.resolvedOptions');
+/**
+ * The objects {@link resolveOptions} made, so resolving them again returns them unchanged. Held aside, not
+ * marked on the object: a spread copy (`{ ...resolved, sse: 'poll' }`) is new options and resolves afresh.
+ */
+const RESOLVED = new WeakSet<object>();
+
+/** Errors the SDK reported for a request it answered with a 4xx: the client's mistake, answered already. */
+const clientRejections = new WeakSet<Error>();
+
+/** Marks `error` as reported for a request the SDK answered with a 4xx, so the default `onerror` skips it. */
+export function markClientRejection(error: Error): void {
+  clientRejections.add(error);
+}
+
+/** The default `onerror`: an unexpected error goes to stderr, one record with its stack; rejections do not. */
+export function printUnexpectedError(error: Error): void {
+  if (clientRejections.has(error)) return;
+  console.error('lambda-mcp:', error);
+}
 
 /**
  * Applies every default of {@link LambdaMcpOptions} once; options resolved already come back as they are, so
@@ -227,7 +249,7 @@ const RESOLVED = Symbol('lambda-mcp.resolvedOptions');
  * resolved.listenWindowMs; // 25000
  */
 export function resolveOptions(options: LambdaMcpOptions | ResolvedOptions = {}): ResolvedOptions {
-  if (RESOLVED in options) return options;
+  if (RESOLVED.has(options)) return options as ResolvedOptions;
   const key =
     options.requestStateKey ??
     resolveRequestStateKey(process.env.MCP_REQUEST_STATE_KEY, {
@@ -236,7 +258,7 @@ export function resolveOptions(options: LambdaMcpOptions | ResolvedOptions = {})
     });
   const sse = options.sse ?? DEFAULTS.sse;
   const internalEvents = options.internalEvents ?? false;
-  return {
+  const resolved: ResolvedOptions = {
     ...options,
     sessionStore: options.sessionStore ?? new MemorySessionStore(options.now),
     eventStore: options.eventStore ?? new MemoryEventStore(),
@@ -260,8 +282,9 @@ export function resolveOptions(options: LambdaMcpOptions | ResolvedOptions = {})
     compression: options.compression ?? false,
     requestStateKey: key,
     requestState: createRequestStateCodec({ key }),
-    onerror: options.onerror ?? (() => {}),
+    onerror: options.onerror ?? printUnexpectedError,
     now: options.now ?? Date.now,
-    [RESOLVED]: true,
   };
+  RESOLVED.add(resolved);
+  return resolved;
 }

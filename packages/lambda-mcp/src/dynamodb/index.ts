@@ -1,5 +1,7 @@
 // `lambda-mcp/dynamodb`: the DynamoDB implementations of the store seams and the one table definition.
-// A separate entry point, so applications on the in-memory stores never load the AWS SDK.
+// A separate entry point, so applications on the in-memory stores never load the AWS SDK. The table's key
+// helpers and the local-development pieces (dynalite, creating a missing local table) stay internal:
+// `storesFromEnv` uses them.
 import type { GlobalEventLog } from '../events/global-log.js';
 import type { EventStore, ResponseMailbox, SessionStore } from '../stores/types.js';
 import { createDynamoClient, type DynamoClientInput } from './client.js';
@@ -8,24 +10,22 @@ import { DynamoGlobalEventLog } from './global-log.js';
 import { DynamoResponseMailbox } from './mailbox.js';
 import { DynamoSessionStore } from './sessions.js';
 
-export { createDynamoClient, type DynamoClientInput, type DynamoClientOptions } from './client.js';
-export { type DynaliteOptions, type RunningDynalite, startDynalite } from './dynalite.js';
-export { ensureLocalTable, isLocalEndpoint } from './ensure-table.js';
-export { DynamoEventStore, type DynamoEventStoreOptions } from './events.js';
-export { DynamoGlobalEventLog, type DynamoGlobalEventLogOptions } from './global-log.js';
-export { DynamoResponseMailbox, type DynamoResponseMailboxOptions } from './mailbox.js';
-export { DynamoSessionStore, type DynamoSessionStoreOptions } from './sessions.js';
-export {
-  createTableInput,
-  GLOBAL_BUCKET_MS,
-  isExpired,
-  keys,
-  sessionIndexKeys,
-  sessionShardKey,
-  TABLE,
-  ttlOf,
-} from './table.js';
-export { DynamoTaskStore, type DynamoTaskStoreOptions } from './tasks.js';
+// Types: the client input and the options of each store.
+export type { DynamoClientInput, DynamoClientOptions } from './client.js';
+// The stores, each on the one table, and the client they share.
+export { createDynamoClient } from './client.js';
+export type { DynamoEventStoreOptions } from './events.js';
+export { DynamoEventStore } from './events.js';
+export type { DynamoGlobalEventLogOptions } from './global-log.js';
+export { DynamoGlobalEventLog } from './global-log.js';
+export type { DynamoResponseMailboxOptions } from './mailbox.js';
+export { DynamoResponseMailbox } from './mailbox.js';
+export type { DynamoSessionStoreOptions } from './sessions.js';
+export { DynamoSessionStore } from './sessions.js';
+// The table a deploy creates: its key, index and TTL attribute names, and the CreateTable input.
+export { createTableInput, TABLE } from './table.js';
+export type { DynamoTaskStoreOptions } from './tasks.js';
+export { DynamoTaskStore } from './tasks.js';
 
 /** Options of {@link createDynamoStores}. */
 export interface DynamoStoresOptions {

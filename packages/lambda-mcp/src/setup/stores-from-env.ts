@@ -45,7 +45,11 @@ export async function storesFromEnv(
     return { kind, options: {}, description: 'in-memory stores', close: async () => {} };
   }
 
-  const dynamo = await import('../dynamodb/index.js');
+  const dynamo = {
+    ...(await import('../dynamodb/index.js')),
+    ...(await import('../dynamodb/dynalite.js')),
+    ...(await import('../dynamodb/ensure-table.js')),
+  };
   let endpoint = env.DYNAMODB_ENDPOINT?.trim() || undefined;
   let stopDynalite = async () => {};
   let tableName = env.SESSION_TABLE_NAME?.trim();

@@ -1,27 +1,19 @@
 // The `lambda-mcp/lambda` entry point: run any web fetch handler (the lambda-mcp core included) on AWS Lambda
-// behind API Gateway REST or HTTP APIs, Lambda Function URLs or an Application Load Balancer, in buffered mode.
+// behind API Gateway REST or HTTP APIs, Lambda Function URLs or an Application Load Balancer, buffered or
+// with response streaming. The per-event-shape processors, body and deadline helpers stay internal.
 
 export { UnsupportedEventError } from '../../errors.js';
-export { alb } from './alb.js';
-export { apiGatewayV1 } from './api-gateway-v1.js';
-export { apiGatewayV2 } from './api-gateway-v2.js';
-export { encodeBody, isTextContentType, readBody, toRequestBody } from './body.js';
-export { type Deadline, startDeadline } from './deadline.js';
-export { type DetectedEvent, detectEvent } from './detect.js';
-export { type LambdaHandlerOptions, type LambdaHttpHandler, toLambdaHandler } from './handler.js';
-export {
-  type AwsLambdaRuntime,
-  type HttpResponseMetadata,
-  type LambdaResponseStream,
-  type StreamingLambdaHandler,
-  type StreamingLambdaHandlerOptions,
-  toStreamingLambdaHandler,
-} from './streaming.js';
+// Types: the buffered handler and its options.
+export type { LambdaHandlerOptions, LambdaHttpHandler } from './handler.js';
+export { toLambdaHandler } from './handler.js';
+// Types: the streaming handler, its options, and the runtime pieces they name.
 export type {
-  EventProcessor,
-  FetchHandler,
-  LambdaContextLike,
-  LambdaEventKind,
-  LambdaHttpEvent,
-  LambdaHttpResult,
-} from './types.js';
+  AwsLambdaRuntime,
+  HttpResponseMetadata,
+  LambdaResponseStream,
+  StreamingLambdaHandler,
+  StreamingLambdaHandlerOptions,
+} from './streaming.js';
+export { toStreamingLambdaHandler } from './streaming.js';
+// Types: the app both wrap, the Lambda context they pass it, and the HTTP events and results they handle.
+export type { FetchHandler, LambdaContextLike, LambdaHttpEvent, LambdaHttpResult } from './types.js';
