@@ -42,7 +42,10 @@ export class DynamoGlobalEventLog extends DynamoStore implements GlobalEventLog 
     this.#pageSize = options.pageSize ?? 500;
   }
 
-  async append(event: McpEvent, options: { dedupe?: boolean } = {}) {
+  async append(
+    event: McpEvent,
+    options: { dedupe?: boolean } = {},
+  ): Promise<{ stored: boolean; cursor?: string }> {
     // Events of one millisecond would sort by id; a strictly later time per append keeps publish order.
     const now = Math.max(this.now(), this.#lastAt + 1);
     this.#lastAt = now;

@@ -76,7 +76,10 @@ export class MemoryGlobalEventLog implements GlobalEventLog {
     this.#now = options.now ?? Date.now;
   }
 
-  async append(event: McpEvent, options: { dedupe?: boolean } = {}) {
+  async append(
+    event: McpEvent,
+    options: { dedupe?: boolean } = {},
+  ): Promise<{ stored: boolean; cursor?: string }> {
     this.#expire();
     if (options.dedupe && this.#ids.has(event.id)) return { stored: false };
     const cursor = memoryCursor(++this.#seq);
