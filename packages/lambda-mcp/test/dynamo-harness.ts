@@ -105,3 +105,107 @@ export function useTestDynamo(options: { path?: string } = {}): TestDynamo {
     close: () => current().close(),
   };
 }
+
+/** dynalite in a child process, so a test can freeze it (`SIGSTOP`) as a stalled DynamoDB would be. */
+export interface ChildDynamo {
+  endpoint: string;
+  pid: number;
+  /** Freezes the server: connections stay open, nothing answers. */
+  pause(): void;
+  /** Lets it run again. */
+  resume(): void;
+  /** A counted client (see {@link TestDynamo.newClient}) that also tracks the calls in flight. */
+  newClient(): {
+    client: DynamoDBClient;
+    calls: string[];
+    /** When each call started (`Date.now()`), in the order of `calls`. */
+    starts: number[];
+    inFlight: () => number;
+    maxInFlight: () => number;
+  };
+  newTable(): Promise<string>;
+  /** Resumes and kills the child; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Starts dynalite (in memory) in a child process on a free loopback port; call `close()` in `afterAll`. */
+export async function startChildDynamo(): Promise<ChildDynamo> {
+  const { spawn } = await import('node:child_process');
+  const { createRequire } = await import('node:module');
+  const dynalitePath = createRequire(import.meta.url).resolve('dynalite');
+  const script = `const server = require(${JSON.stringify(dynalitePath)})({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.listen(0, '127.0.0.1', () => console.log('PORT ' + server.address().port));
+process.stdin.on('end', () => process.exit(0)); process.stdin.resume();`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('startChildDynamo: the child did not start');
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('startChildDynamo: no port within 10 s')), 10_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /PORT (\d+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`startChildDynamo: the child exited (${code})`)));
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  const signal = (name: NodeJS.Signals) => {
+    if (!exited) process.kill(pid, name);
+  };
+  const newClient = () => {
+    const calls: string[] = [];
+    const starts: number[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const client = new DynamoDBClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 2,
+      requestHandler: { connectionTimeout: 500, requestTimeout: 2000 },
+    });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push(String(context.commandName));
+        starts.push(Date.now());
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        try {
+          return await next(args);
+        } finally {
+          inFlight--;
+        }
+      },
+      { step: 'initialize', name: 'countCommands' },
+    );
+    return { client, calls, starts, inFlight: () => inFlight, maxInFlight: () => maxInFlight };
+  };
+  const admin = newClient();
+  return {
+    endpoint,
+    pid,
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
+    newClient,
+    async newTable() {
+      const name = `lambda-mcp-test-${process.pid}-${++tables}`;
+      await ensureLocalTable(admin.client, name, endpoint);
+      return name;
+    },
+    async close() {
+      admin.client.destroy();
+      if (exited) return;
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      signal('SIGCONT');
+      signal('SIGKILL');
+      await gone;
+    },
+  };
+}

@@ -1,6 +1,7 @@
 // The DynamoDB client lambda-mcp uses when the caller brings none, and the one wrapper every store call goes
-// through: throttling and timeouts are retried by the SDK's own backoff inside a bounded time (few attempts,
-// short socket timeouts); what still fails becomes a StoreUnavailableError (503) with the SDK error as cause.
+// through: throttling and timeouts are retried by the SDK's own backoff, and every call has one total
+// deadline (connection, request and retries together, `timeoutMs`, default 3000 ms) after which it is
+// aborted; what still fails becomes a StoreUnavailableError (503) with the SDK error as cause.
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StoreConflictError, StoreUnavailableError } from '../errors.js';
@@ -15,32 +16,120 @@ export interface DynamoClientOptions {
   endpoint?: string;
   /** Total attempts per call, first included. Default 3. */
   maxAttempts?: number;
-  /** Socket timeout per attempt, in ms. Default 2000. */
+  /** Timeout per attempt, in ms (an error, not a warning); never more than `timeoutMs`. Default 2000. */
   requestTimeoutMs?: number;
+  /**
+   * Total deadline of one call, in ms: connection, request and the SDK's retries together. Past it the call
+   * is aborted and fails (a StoreUnavailableError from the stores). Default 3000.
+   */
+  timeoutMs?: number;
   /** Region; default: the SDK's configuration (`AWS_REGION`, profile). */
   region?: string;
   /** Credentials; default: the SDK's provider chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
+/** The total deadline of one DynamoDB call when none is given, in ms (`STORE_TIMEOUT_MS`). */
+export const DEFAULT_STORE_TIMEOUT_MS = 3000;
+
 /**
- * A DynamoDB client with bounded retries: at the defaults a call gives up within about 7 s, well inside a
- * Lambda timeout. Region and credentials come from the standard AWS SDK configuration.
+ * A DynamoDB client with a total deadline per call: at the defaults a call (retries included) gives up
+ * after 3 s, well inside a Lambda timeout. Region and credentials come from the standard AWS SDK
+ * configuration.
  */
 export function createDynamoClient(options: DynamoClientOptions = {}): DynamoDBClient {
-  return new DynamoDBClient({
+  const timeoutMs = checkTimeout(options.timeoutMs);
+  const client = new DynamoDBClient({
     ...(options.endpoint && { endpoint: options.endpoint }),
     ...(options.region && { region: options.region }),
     ...(options.credentials && { credentials: options.credentials }),
     maxAttempts: options.maxAttempts ?? 3,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: options.requestTimeoutMs ?? 2000 },
+    requestHandler: {
+      connectionTimeout: Math.min(1000, timeoutMs),
+      requestTimeout: Math.min(options.requestTimeoutMs ?? 2000, timeoutMs),
+      // Without it the installed @smithy/node-http-handler only logs a warning past requestTimeout.
+      throwOnRequestTimeout: true,
+    },
   });
+  bound(client, client.send.bind(client) as Send, timeoutMs);
+  return client;
 }
 
 /** The document client over `client` (marshalling plain objects, dropping `undefined` values). */
 export function documentClient(client: DynamoClientInput): DynamoDBDocumentClient {
   if (client instanceof DynamoDBDocumentClient) return client;
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/** The clients whose `send` has a deadline already (set here), with that deadline. */
+const deadlines = new WeakMap<object, number>();
+
+/**
+ * A document client over `client` whose every call has the total deadline `timeoutMs` (connection, request
+ * and the SDK's retries together): the call gets an abort signal that fires at the deadline, and fails then
+ * even if the SDK is still between retries. `client` itself is left as it is (its middleware, region and
+ * credentials apply); a client from here that already has this deadline is returned unchanged.
+ */
+export function withDeadline(
+  client: DynamoClientInput,
+  timeoutMs: number = DEFAULT_STORE_TIMEOUT_MS,
+): DynamoDBDocumentClient {
+  const ms = checkTimeout(timeoutMs);
+  const doc = documentClient(client);
+  if (deadlines.get(doc) === ms) return doc;
+  // A view of the document client with its own `send`: config and middleware stay the shared ones.
+  const view = Object.create(doc) as DynamoDBDocumentClient;
+  bound(view, doc.send.bind(doc) as Send, ms);
+  return view;
+}
+
+/** The deadline error: a call that had no answer (retries included) within `timeoutMs`. */
+export class StoreDeadlineError extends Error {
+  override readonly name = 'StoreDeadlineError';
+  constructor(readonly timeoutMs: number) {
+    super(`no answer within the ${timeoutMs} ms store deadline (retries included)`);
+  }
+}
+
+type Send = (command: unknown, options?: unknown) => Promise<unknown>;
+
+/** Replaces `target.send` by one that aborts each call at the deadline and rejects with StoreDeadlineError. */
+function bound(target: { send: unknown }, send: Send, timeoutMs: number): void {
+  const deadlineSend: Send = (command, options) => {
+    if (typeof options === 'function') throw new TypeError('lambda-mcp store clients take no callbacks');
+    const caller = (options as { abortSignal?: AbortSignal } | undefined)?.abortSignal;
+    const deadline = new AbortController();
+    const signal = caller ? AbortSignal.any([caller, deadline.signal]) : deadline.signal;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const error = new StoreDeadlineError(timeoutMs);
+        deadline.abort(error);
+        // The SDK may sit in a retry delay; the deadline holds regardless.
+        reject(error);
+      }, timeoutMs);
+      send(command, { ...(options as object | undefined), abortSignal: signal }).then(
+        (output) => {
+          clearTimeout(timer);
+          resolve(output);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(deadline.signal.aborted && !caller?.aborted ? new StoreDeadlineError(timeoutMs) : error);
+        },
+      );
+    });
+  };
+  target.send = deadlineSend;
+  deadlines.set(target, timeoutMs);
+}
+
+/** A deadline in ms: a whole number from 1 to 600000 (settings check their own narrower range). */
+function checkTimeout(timeoutMs: number | undefined): number {
+  const ms = timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
+  if (!Number.isInteger(ms) || ms < 1 || ms > 600_000) {
+    throw new RangeError(`timeoutMs must be a whole number of ms from 1 to 600000; got ${timeoutMs}`);
+  }
+  return ms;
 }
 
 /** Whether `error` is a failed condition (a lost race or a missing item), which callers handle themselves. */

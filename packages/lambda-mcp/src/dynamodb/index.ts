@@ -4,7 +4,7 @@
 // `storesFromEnv` uses them.
 import type { GlobalEventLog } from '../events/global-log.js';
 import type { EventStore, ResponseMailbox, SessionStore } from '../stores/types.js';
-import { createDynamoClient, type DynamoClientInput } from './client.js';
+import { createDynamoClient, type DynamoClientInput, withDeadline } from './client.js';
 import { DynamoEventStore } from './events.js';
 import { DynamoGlobalEventLog } from './global-log.js';
 import { DynamoResponseMailbox } from './mailbox.js';
@@ -36,6 +36,11 @@ export interface DynamoStoresOptions {
   sessionIdleSeconds?: number;
   /** How long published events stay in the global log, in seconds. Default 3600. */
   eventRetentionSeconds?: number;
+  /**
+   * Total deadline of each store call, in ms (connection, request and retries together), also on your
+   * client: past it the call is aborted and the request answers 503 + `Retry-After`. Default 3000.
+   */
+  timeoutMs?: number;
   now?: () => number;
 }
 
@@ -54,7 +59,11 @@ export interface DynamoStores {
  * const handler = createLambdaMcp(factory, { ...createDynamoStores({ tableName: 'mcp' }), sse: 'poll' });
  */
 export function createDynamoStores(options: DynamoStoresOptions): DynamoStores {
-  const client = options.client ?? createDynamoClient();
+  const timeoutMs = options.timeoutMs;
+  const client = withDeadline(
+    options.client ?? createDynamoClient(timeoutMs === undefined ? {} : { timeoutMs }),
+    timeoutMs,
+  );
   const shared = { client, tableName: options.tableName, ...(options.now && { now: options.now }) };
   // Events outlive their session a little (touches are a minute apart), never the other way round.
   const retentionMs = (options.sessionIdleSeconds ?? 3600) * 1000 + 5 * 60_000;

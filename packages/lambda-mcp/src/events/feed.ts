@@ -1,7 +1,9 @@
 // The event feed of one instance: publishing writes the durable global log, and one poller per instance reads
 // the log (one Query per interval, shared by every stream open here) and feeds the broadcast bus. The poller
 // runs only while something listens, so an idle Lambda instance costs no reads. With a log only this process
-// writes (the in-memory default), appends reach the bus at once and nothing polls.
+// writes (the in-memory default), appends reach the bus at once and nothing polls. At most one log call is in
+// flight per poller (each bounded by the store's deadline); after a failed poll the next waits twice as long
+// as the last (up to MAX_BACKOFF_MS), and the first success returns to the interval.
 import { randomUUID } from 'node:crypto';
 import { BroadcastBus } from './broadcast.js';
 import type { GlobalEventLog } from './global-log.js';
@@ -12,6 +14,9 @@ import {
   type McpEvent,
   makeEvent,
 } from './model.js';
+
+/** The longest wait between polls of a failing log, in ms (or the poll interval, when that is longer). */
+export const MAX_BACKOFF_MS = 10_000;
 
 /** Options of {@link EventFeed}. */
 export interface EventFeedOptions {
@@ -53,6 +58,8 @@ export class EventFeed {
   #polling: Promise<void> | undefined;
   #again = false;
   #closed = false;
+  /** Polls failed in a row: the next waits `pollMs × 2^failures`, up to MAX_BACKOFF_MS. */
+  #failures = 0;
 
   constructor(options: EventFeedOptions) {
     this.log = options.log;
@@ -132,7 +139,16 @@ export class EventFeed {
   async #drain() {
     let from = this.#cursor;
     if (!from) return;
-    let cursor = await from;
+    let cursor: string;
+    try {
+      cursor = await from;
+    } catch (error) {
+      // The head read failed (reported when it did): this poll reads it again, rather than failing forever.
+      if (this.#cursor !== from) throw error;
+      from = this.log.head();
+      this.#cursor = from;
+      cursor = await from;
+    }
     for (;;) {
       const page = await this.log.read(cursor);
       // A stop (no listeners left) while reading: keep nothing, the next start begins at the head.
@@ -149,11 +165,23 @@ export class EventFeed {
   #schedule() {
     clearTimeout(this.#timer);
     if (!this.#cursor || this.#closed) return;
+    const wait =
+      this.#failures === 0
+        ? this.#pollMs
+        : Math.min(this.#pollMs * 2 ** this.#failures, Math.max(MAX_BACKOFF_MS, this.#pollMs));
     this.#timer = setTimeout(() => {
       this.pollNow()
-        .catch((error) => this.#fail(error))
+        .then(
+          () => {
+            this.#failures = 0;
+          },
+          (error) => {
+            this.#failures = Math.min(this.#failures + 1, 30);
+            this.#fail(error);
+          },
+        )
         .finally(() => this.#schedule());
-    }, this.#pollMs);
+    }, wait);
     this.#timer.unref();
   }
 
@@ -211,6 +239,7 @@ export class EventFeed {
     this.#soonTimer = undefined;
     this.#timer = undefined;
     this.#cursor = undefined;
+    this.#failures = 0;
   }
 
   #fail(error: unknown) {

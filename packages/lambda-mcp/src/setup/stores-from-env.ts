@@ -1,6 +1,7 @@
 // The store switch every entry point reads (`npm start`, `npm run conformance-server`, the Lambda handlers):
 // STORE=memory (default), STORE=dynamodb (SESSION_TABLE_NAME, DYNAMODB_ENDPOINT and the standard AWS SDK
 // configuration) or STORE=dynalite (an embedded DynamoDB with its data in a local folder, no AWS account).
+// STORE_TIMEOUT_MS (default 3000) is the total deadline of each DynamoDB call, retries included.
 // The DynamoDB code and the AWS SDK are imported only when asked for.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -45,6 +46,11 @@ export async function storesFromEnv(
     return { kind, options: {}, description: 'in-memory stores', close: async () => {} };
   }
 
+  const timeout = env.STORE_TIMEOUT_MS?.trim();
+  const timeoutMs = timeout ? Number(timeout) : undefined;
+  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 60_000)) {
+    throw new ConfigError(`STORE_TIMEOUT_MS must be a whole number from 100 to 60000; got "${timeout}"`);
+  }
   const dynamo = {
     ...(await import('../dynamodb/index.js')),
     ...(await import('../dynamodb/dynalite.js')),
@@ -76,6 +82,7 @@ export async function storesFromEnv(
   const local = dynamo.isLocalEndpoint(endpoint);
   const client = dynamo.createDynamoClient({
     ...(endpoint && { endpoint }),
+    ...(timeoutMs !== undefined && { timeoutMs }),
     // A local DynamoDB accepts any signature; AWS configuration, when present, still wins.
     ...(local && !env.AWS_REGION && !env.AWS_DEFAULT_REGION && { region: 'us-east-1' }),
     ...(local &&
@@ -109,6 +116,7 @@ export async function storesFromEnv(
     client,
     tableName,
     ...(eventRetentionSeconds !== undefined && { eventRetentionSeconds }),
+    ...(timeoutMs !== undefined && { timeoutMs }),
   });
   return {
     kind: kind as EnvStores['kind'],
