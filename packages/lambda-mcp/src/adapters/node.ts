@@ -1,8 +1,16 @@
 // The `lambda-mcp/node` entry point: serve any web fetch handler (the lambda-mcp core included) from a local
 // node:http server for development, streaming response bodies chunk by chunk so SSE arrives live.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { INTERNAL_ERROR_BODY } from '../http/responses.js';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { Readable } from 'node:stream';
+import { isValidHostHeader } from '../http/edge.js';
+import { INTERNAL_ERROR_BODY, RpcCode } from '../http/responses.js';
 import type { FetchHandler } from '../invocation.js';
 
 export type { FetchHandler };
@@ -35,8 +43,10 @@ const inFlight = new Set<Request>();
 
 /**
  * Wraps `app` as a node:http request listener. The web Request gets the method, an absolute URL built from
- * the Host header, the headers, the buffered body, and a signal that aborts when the client goes away before
- * the response is finished. The Response status and headers (every `set-cookie` kept) are written, then the
+ * the Host header, the headers, the body as a stream the app reads at its own pace (so its size limit stops
+ * the reading; a body left unread closes the connection after the answer), and a signal that aborts when the
+ * client goes away before the response is finished. A method `Request` refuses answers 405, a malformed
+ * Host or target 400, before any Request is built. The Response status and headers (every `set-cookie` kept) are written, then the
  * body is streamed chunk by chunk; `text/event-stream` headers are flushed at once. If `app.fetch` throws,
  * the answer is a 500 with a JSON-RPC "Internal error" body; the listener never throws.
  */
@@ -65,6 +75,24 @@ export function toNodeListener(
 export function serve(app: FetchHandler, options: ServeOptions = {}): Promise<ServedApp> {
   const host = options.host ?? '127.0.0.1';
   const server = createServer(toNodeListener(app, options));
+  // node:http hands CONNECT to this event, not to the request listener; without it the socket just closes.
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    socket.end(rawRefusal(405, METHOD_NOT_ALLOWED, { allow: ALLOW }));
+  });
+  // What node:http's parser refuses: a method it does not know (TRACK) is still a 405 with `Allow`; any
+  // other malformed request a 400 with a JSON-RPC body (431 for oversized headers), then the socket closes.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    if (error.code === 'HPE_INVALID_METHOD')
+      socket.end(rawRefusal(405, METHOD_NOT_ALLOWED, { allow: ALLOW }));
+    else if (error.code === 'HPE_HEADER_OVERFLOW')
+      socket.end(rawRefusal(431, 'Request Header Fields Too Large'));
+    else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') socket.end(rawRefusal(408, 'Request Timeout'));
+    else socket.end(rawRefusal(400, 'Bad Request: malformed HTTP request'));
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 3000, host, () => {
@@ -96,45 +124,115 @@ async function handle(
   res.once('close', () => {
     if (!res.writableFinished) controller.abort(new DOMException('The client disconnected', 'AbortError'));
   });
-  const request = await toRequest(req, controller.signal);
+  const refused = refusal(req);
+  if (refused) {
+    discardBody(req);
+    res.writeHead(refused.status, { 'content-type': 'application/json', ...refused.headers });
+    res.end(refused.body);
+    return;
+  }
+  const request = toRequest(req, controller.signal);
   inFlight.add(request);
+  // A body the app stopped reading (a 413 at its limit) is never read to its end: the answer closes the
+  // connection instead, so a client cannot make the server take in more than the app asked for.
+  res.once('finish', () => {
+    if (!req.complete) req.socket.destroy();
+  });
   try {
     let response: Response;
     try {
       response = await app.fetch(request);
     } catch (error) {
       onError(error);
+      if (!req.complete) res.setHeader('connection', 'close');
       writeInternalError(res);
       return;
     }
+    // A body left unread closes the connection after the answer: say so, so the client opens a new one.
+    if (!req.complete) res.setHeader('connection', 'close');
     await writeResponse(response, res, controller.signal);
   } finally {
     inFlight.delete(request);
   }
 }
 
-async function toRequest(req: IncomingMessage, signal: AbortSignal): Promise<Request> {
+const ALLOW = 'GET, POST, DELETE';
+const METHOD_NOT_ALLOWED = 'Method not allowed.';
+/** Methods undici's `Request` refuses to carry (the Fetch standard's forbidden methods). */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+interface Refusal {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
+function refusalOf(status: number, message: string, headers: Record<string, string> = {}): Refusal {
+  const body = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: RpcCode.ServerError, message } });
+  return { status, body, headers };
+}
+
+/** A complete raw HTTP/1.1 answer, for a socket node:http no longer answers on (CONNECT). */
+function rawRefusal(status: number, message: string, headers: Record<string, string> = {}): string {
+  const { body } = refusalOf(status, message);
+  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`];
+  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+  lines.push(
+    'content-type: application/json',
+    `content-length: ${Buffer.byteLength(body)}`,
+    'connection: close',
+  );
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
+/**
+ * What the adapter answers itself, before any web `Request` is built (building one would throw): a method
+ * `Request` refuses is 405 with `Allow`; a malformed `Host` or request target is 400.
+ */
+function refusal(req: IncomingMessage): Refusal | undefined {
+  if (FORBIDDEN_METHODS.has((req.method ?? 'GET').toUpperCase())) {
+    return refusalOf(405, METHOD_NOT_ALLOWED, { allow: ALLOW });
+  }
+  const host = req.headers.host;
+  if (host !== undefined && !isValidHostHeader(host))
+    return refusalOf(400, 'Bad Request: invalid Host header');
+  if (requestUrl(req) === undefined) return refusalOf(400, 'Bad Request: invalid request target');
+  return undefined;
+}
+
+function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
   const headers = new Headers();
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
   }
   const method = req.method ?? 'GET';
-  const body = method === 'GET' || method === 'HEAD' ? undefined : await readAll(req);
-  return new Request(requestUrl(req), { method, headers, body, signal });
+  const url = requestUrl(req) as string; // `refusal` answered every request without one
+  if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers, signal });
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+    return new Request(url, { method, headers, body: new Uint8Array(0), signal });
+  }
+  // The body streams in as the app reads it (pull by pull, with backpressure on the socket), so an app that
+  // stops at its size limit has taken in at most that much plus one chunk, never the whole body.
+  const body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
+  return new Request(url, { method, headers, body, signal, duplex: 'half' } as RequestInit);
 }
 
-function requestUrl(req: IncomingMessage): string {
+/** The absolute URL of the request, or `undefined` when its target or Host cannot make one. */
+function requestUrl(req: IncomingMessage): string | undefined {
   const target = req.url ?? '/';
-  if (!target.startsWith('/')) return new URL(target).href; // absolute-form, as sent to a proxy
-  const scheme = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
-  const host = req.headers.host ?? `${req.socket.localAddress}:${req.socket.localPort}`;
-  return `${scheme}://${host}${target}`;
-}
-
-async function readAll(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return new Uint8Array(Buffer.concat(chunks));
+  try {
+    if (!target.startsWith('/')) {
+      // absolute-form, as sent to a proxy; `*` (asterisk-form) and anything else name no resource here
+      const url = new URL(target);
+      return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+    }
+    const scheme = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
+    const local = req.socket.localAddress ?? '';
+    const host = req.headers.host ?? `${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort}`;
+    return new URL(`${scheme}://${host}${target}`).href;
+  } catch {
+    return undefined;
+  }
 }
 
 async function writeResponse(response: Response, res: ServerResponse, signal: AbortSignal): Promise<void> {
@@ -191,4 +289,21 @@ function writeInternalError(res: ServerResponse): void {
   if (res.destroyed) return;
   res.writeHead(500, { 'content-type': 'application/json' });
   res.end(INTERNAL_ERROR_BODY);
+}
+
+/** How much of a refused request's body the adapter reads (and drops) before it closes the connection. */
+const DISCARD_BYTES = 64 * 1024;
+
+/**
+ * Reads and drops the body of a request answered without it, up to {@link DISCARD_BYTES}: closing a socket
+ * with unread bytes resets the connection, and the reset can reach the client before the answer does.
+ * A longer body closes the connection at the bound.
+ */
+function discardBody(req: IncomingMessage): void {
+  let read = 0;
+  req.on('data', (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > DISCARD_BYTES) req.socket.destroy();
+  });
+  req.resume();
 }

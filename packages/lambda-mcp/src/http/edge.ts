@@ -26,6 +26,40 @@ export interface EdgeOptions {
 }
 
 const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
+
+/** How deeply a POST body's JSON may nest (objects and arrays); MCP messages need far fewer levels. */
+export const MAX_JSON_DEPTH = 64;
+
+// `host[:port]` as RFC 9110 allows it: a bracketed IP literal or a reg-name, then an optional decimal port.
+const HOST_PATTERN = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~%!$&'()*+,;=]+)(?::(\d{0,5}))?$/;
+
+/** Whether `host` is a well-formed `Host` header value (`host[:port]`, port at most 65535). */
+export function isValidHostHeader(host: string): boolean {
+  const match = HOST_PATTERN.exec(host);
+  if (!match) return false;
+  const port = match[1];
+  if (port !== undefined && port !== '' && Number(port) > 65535) return false;
+  try {
+    new URL(`http://${host}/`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `value` nests objects or arrays deeper than `max` levels; iterative, so any depth is safe. */
+export function exceedsJsonDepth(value: unknown, max: number): boolean {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    if (item.value === null || typeof item.value !== 'object') continue;
+    const depth = item.depth + 1;
+    if (depth > max) return true;
+    for (const child of Object.values(item.value)) {
+      if (child !== null && typeof child === 'object') stack.push({ value: child, depth });
+    }
+  }
+  return false;
+}
 const ALLOWED_HEADERS =
   'content-type, accept, authorization, mcp-session-id, mcp-protocol-version, last-event-id, mcp-method, mcp-name';
 const EXPOSED_HEADERS = 'mcp-session-id, mcp-protocol-version, www-authenticate';
@@ -56,6 +90,10 @@ export function isOriginAllowed(request: Request, allowed: readonly string[]): b
  * {@link HttpError} for a refused request; returns `undefined` when the request may go on.
  */
 export function checkEdge(request: Request, options: EdgeOptions): Response | undefined {
+  const host = request.headers.get('host');
+  if (host !== null && !isValidHostHeader(host)) {
+    throw new HttpError(400, RpcCode.ServerError, 'Bad Request: invalid Host header');
+  }
   if (options.allowedHosts) {
     const refused = hostHeaderValidationResponse(request, [...options.allowedHosts]);
     if (refused) return refused;
@@ -79,7 +117,10 @@ export function checkEdge(request: Request, options: EdgeOptions): Response | un
   return undefined;
 }
 
-/** Reads a POST body under the size limit: 415 for a non-JSON media type, 413 when too large. */
+/**
+ * Reads a POST body under the size limit: 415 for a non-JSON media type, 413 when too large, 400 `-32600`
+ * when its JSON nests deeper than {@link MAX_JSON_DEPTH} (checked before any recursive code sees it).
+ */
 export async function readPostBody(request: Request, maxBytes: number): Promise<PostBody> {
   if (!isJsonContentType(request.headers.get('content-type'))) {
     throw new HttpError(
@@ -92,11 +133,20 @@ export async function readPostBody(request: Request, maxBytes: number): Promise<
   if (body.tooLarge) {
     throw new HttpError(413, RpcCode.ServerError, `Payload Too Large: the body exceeds ${maxBytes} bytes`);
   }
+  let value: unknown;
   try {
-    return { kind: 'json', value: JSON.parse(body.text) };
+    value = JSON.parse(body.text);
   } catch {
     return { kind: 'invalid' };
   }
+  if (exceedsJsonDepth(value, MAX_JSON_DEPTH)) {
+    throw new HttpError(
+      400,
+      RpcCode.InvalidRequest,
+      `Invalid Request: the JSON nests deeper than ${MAX_JSON_DEPTH} levels`,
+    );
+  }
+  return { kind: 'json', value };
 }
 
 /** Adds the CORS answer headers for an allowed cross-origin caller. */

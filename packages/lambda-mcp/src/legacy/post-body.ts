@@ -14,6 +14,9 @@ import { RpcCode } from '../http/responses.js';
 /** How many messages a 2025-03-26 batch may hold. */
 export const MAX_BATCH = 100;
 
+/** The most `initialize` params (as JSON) a session stores; a larger one is refused before anything is kept. */
+export const MAX_INITIALIZE_PARAMS_BYTES = 64 * 1024;
+
 /** A decoded POST: the `initialize` that opens a session, or messages for an existing one. */
 export type DecodedPost =
   | { kind: 'initialize'; initialize: JSONRPCRequest }
@@ -49,6 +52,14 @@ export function decodePost(request: Request, body: PostBody): DecodedPost {
   if (!initialize) return { kind: 'messages', messages, batch };
   if (messages.length > 1) {
     throw new HttpError(400, RpcCode.InvalidRequest, 'Invalid Request: initialize must be sent alone');
+  }
+  const size = Buffer.byteLength(JSON.stringify(initialize.params ?? {}));
+  if (size > MAX_INITIALIZE_PARAMS_BYTES) {
+    throw new HttpError(
+      413,
+      RpcCode.InvalidRequest,
+      `Payload Too Large: initialize params exceed the ${MAX_INITIALIZE_PARAMS_BYTES}-byte limit a session stores`,
+    );
   }
   return { kind: 'initialize', initialize };
 }

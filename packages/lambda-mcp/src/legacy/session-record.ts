@@ -13,6 +13,16 @@ const MAX_UPDATE_ATTEMPTS = 32;
 /** Refresh `lastActiveAt` at most this often, so reads of an active session stay write-free. */
 const TOUCH_INTERVAL_MS = 60_000;
 
+/** The longest `Mcp-Session-Id` worth asking the store about (the ids this server mints have 32 chars). */
+export const MAX_SESSION_ID_LENGTH = 256;
+
+const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+/** Whether `id` could be a session id this server minted: base64url characters, sanely short. */
+export function isPlausibleSessionId(id: string): boolean {
+  return id.length <= MAX_SESSION_ID_LENGTH && SESSION_ID_PATTERN.test(id);
+}
+
 /** The record `initialize` creates, once the server answered it. */
 export function newSessionRecord(o: {
   id: string;
@@ -55,6 +65,9 @@ export async function loadSession(
       `Bad Request: Unsupported protocol version: ${version} (supported versions: ${LEGACY_PROTOCOL_VERSIONS.join(', ')})`,
     );
   }
+  // An id this server cannot have minted names no session: 404 without asking the store (whose keys have
+  // limits of their own, e.g. DynamoDB's 2 KB, that would otherwise turn it into a 503).
+  if (!isPlausibleSessionId(id)) throw new HttpError(404, RpcCode.SessionNotFound, 'Session not found');
   const session = await sessions.get(id);
   if (!session || (session.principal !== undefined && session.principal !== authInfo?.clientId)) {
     throw new HttpError(404, RpcCode.SessionNotFound, 'Session not found');
