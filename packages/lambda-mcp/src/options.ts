@@ -18,7 +18,12 @@ import type { SnsIngestResult } from './events/sns.js';
 import { LOOPBACK_HOSTNAMES } from './http/loopback.js';
 import type { FetchExtras } from './invocation.js';
 import { isInLambda, resolveRequestStateKey } from './request-state-key.js';
-import { MemoryEventStore, MemoryResponseMailbox, MemorySessionStore } from './stores/memory.js';
+import {
+  DEFAULT_MEMORY_MAX_SESSIONS,
+  MemoryEventStore,
+  MemoryResponseMailbox,
+  MemorySessionStore,
+} from './stores/memory.js';
 import type { EventStore, ResponseMailbox, SessionStore } from './stores/types.js';
 
 /** Options of {@link createLambdaMcp}; every one has a default fit for a local run. */
@@ -73,6 +78,11 @@ export interface LambdaMcpOptions {
   maxStreamMs?: number;
   /** Idle time after which a 2025-era session expires, in seconds. Default 3600. */
   sessionIdleSeconds?: number;
+  /**
+   * With the default in-memory session store, the most sessions it holds (`MEMORY_MAX_SESSIONS`); one more
+   * evicts the least recently active with its event log. Default 10000.
+   */
+  maxSessions?: number;
   /** Browser origins allowed besides same-origin (see `ALLOWED_ORIGINS`). Default: localhost origins. */
   allowedOrigins?: readonly string[];
   /** Hostnames the `Host` header must match; set it when bound to localhost. Default: no check. */
@@ -258,10 +268,16 @@ export function resolveOptions(options: LambdaMcpOptions | ResolvedOptions = {})
     });
   const sse = options.sse ?? DEFAULTS.sse;
   const internalEvents = options.internalEvents ?? false;
+  const maxSessions = options.maxSessions ?? DEFAULT_MEMORY_MAX_SESSIONS;
+  const sessionStore =
+    options.sessionStore ?? new MemorySessionStore({ ...(options.now && { now: options.now }), maxSessions });
   const resolved: ResolvedOptions = {
     ...options,
-    sessionStore: options.sessionStore ?? new MemorySessionStore(options.now),
-    eventStore: options.eventStore ?? new MemoryEventStore(),
+    sessionStore,
+    // The default log goes with the memory store's sessions: deleted, expired, swept or evicted.
+    eventStore:
+      options.eventStore ??
+      new MemoryEventStore(sessionStore instanceof MemorySessionStore ? { sessions: sessionStore } : {}),
     mailbox: options.mailbox ?? new MemoryResponseMailbox(),
     hub: options.hub ?? new SessionEventHub(),
     eventLog: options.eventLog ?? new MemoryGlobalEventLog(options.now ? { now: options.now } : {}),
@@ -277,6 +293,7 @@ export function resolveOptions(options: LambdaMcpOptions | ResolvedOptions = {})
     keepAliveMs: options.keepAliveMs ?? DEFAULTS.keepAliveMs,
     maxStreamMs: options.maxStreamMs ?? DEFAULTS.maxStreamMs,
     sessionIdleSeconds: options.sessionIdleSeconds ?? DEFAULTS.sessionIdleSeconds,
+    maxSessions,
     allowedOrigins: options.allowedOrigins ?? DEFAULTS.allowedOrigins,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
     compression: options.compression ?? false,

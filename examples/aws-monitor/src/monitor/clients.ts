@@ -1,5 +1,6 @@
 // The AWS SDK v3 clients of the monitor: one per (service, region) per instance, created on first use and
-// reused by every later request. They take the standard AWS SDK configuration (credentials chain, region,
+// reused by every later request, at most `maxClients` of them (a small LRU: `region` comes from the client,
+// so the least recently used client is destroyed to make room rather than one kept per string ever seen). They take the standard AWS SDK configuration (credentials chain, region,
 // AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>, shared config files) from the process environment.
 // Each service's SDK module is imported with its first client (see inventory.ts), not at start-up.
 import { loadService, type ResourceType, type ServiceClients } from './inventory.js';
@@ -11,6 +12,9 @@ export type ClientOf<S extends ResourceType> = ServiceClients[S];
 export type ClientInstrumentation = <T>(client: T) => T;
 
 let instrumentation: ClientInstrumentation | undefined;
+
+/** Clients one instance keeps (services × regions in use); one more destroys the least recently used. */
+export const DEFAULT_MAX_AWS_CLIENTS = 16;
 
 /**
  * Sets the hook every client created from now on passes through (clients already created are kept as they
@@ -29,14 +33,29 @@ export function setClientInstrumentation(fn: ClientInstrumentation | undefined):
  * local DynamoDB. With no `region`, the SDK's own chain applies (AWS_REGION, then the profile's `region`).
  */
 export class AwsClients {
+  /** In use order, least recently used first. */
   readonly #clients = new Map<string, unknown>();
+  readonly #maxClients: number;
+  readonly #load: typeof loadService;
 
-  /** The client of `service` for `region` (the SDK's default region when undefined), created once. */
+  /** `maxClients` (default {@link DEFAULT_MAX_AWS_CLIENTS}) bounds the clients kept; `load` is for tests. */
+  constructor(maxClients = DEFAULT_MAX_AWS_CLIENTS, load: typeof loadService = loadService) {
+    if (!(Number.isInteger(maxClients) && maxClients >= 1)) {
+      throw new RangeError(`maxClients must be a whole number of at least 1; got ${maxClients}`);
+    }
+    this.#maxClients = maxClients;
+    this.#load = load;
+  }
+
+  /**
+   * The client of `service` for `region` (the SDK's default region when undefined), created once and kept
+   * while it is among the `maxClients` most recently used; past that the least recently used is destroyed.
+   */
   async get<S extends ResourceType>(service: S, region?: string): Promise<ClientOf<S>> {
     const key = `${service}\0${region ?? ''}`;
     let client = this.#clients.get(key) as ClientOf<S> | undefined;
     if (!client) {
-      const created = (await loadService(service)).createClient(region ? { region } : {});
+      const created = (await this.#load(service)).createClient(region ? { region } : {});
       // Another request may have created one while the module loaded: keep the first, drop this one.
       const raced = this.#clients.get(key) as ClientOf<S> | undefined;
       if (raced) {
@@ -44,8 +63,15 @@ export class AwsClients {
         return raced;
       }
       client = instrumentation ? instrumentation(created) : created;
-      this.#clients.set(key, client);
+      for (const [oldest, evicted] of this.#clients) {
+        if (this.#clients.size < this.#maxClients) break;
+        this.#clients.delete(oldest);
+        (evicted as { destroy(): void }).destroy();
+      }
     }
+    // Moved to the end: the most recently used.
+    this.#clients.delete(key);
+    this.#clients.set(key, client);
     return client;
   }
 

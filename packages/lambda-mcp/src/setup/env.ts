@@ -6,9 +6,10 @@ import type { LambdaMcpOptions } from '../options.js';
 /**
  * Reads `ALLOWED_ORIGINS` (comma-separated origins or hostnames, `*` for any), `SSE_MODE` (`live` or
  * `poll`, see `LambdaMcpOptions.sse`) `MAX_STREAM_SECONDS` (longest a live GET stream stays open before
- * a clean close the client resumes from; 0 = no limit) and `EVENT_POLL_INTERVAL_MS` (how often an instance
- * with open streams reads a shared event log). `MCP_REQUEST_STATE_KEY` is read by `createLambdaMcp` itself; the
- * stores by `storesFromEnv`. Throws a ConfigError naming the key for an invalid value.
+ * a clean close the client resumes from; 0 = no limit), `EVENT_POLL_INTERVAL_MS` (how often an instance
+ * with open streams reads a shared event log) and `MEMORY_MAX_SESSIONS` (most sessions the default in-memory
+ * store holds; the least recently active goes first). `MCP_REQUEST_STATE_KEY` is read by `createLambdaMcp`
+ * itself; the stores by `storesFromEnv`. Throws a ConfigError naming the key for an invalid value.
  *
  * @example
  * const handler = createLambdaMcp(factory, { sse: 'poll', ...optionsFromEnv() });
@@ -40,6 +41,16 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): LambdaMcpO
       throw new ConfigError(`EVENT_POLL_INTERVAL_MS must be a whole number from 50 to 60000; got "${poll}"`);
     }
     options.pollIntervalMs = ms;
+  }
+  const maxSessions = env.MEMORY_MAX_SESSIONS?.trim();
+  if (maxSessions) {
+    const count = Number(maxSessions);
+    if (!Number.isInteger(count) || count < 1 || count > 10_000_000) {
+      throw new ConfigError(
+        `MEMORY_MAX_SESSIONS must be a whole number from 1 to 10000000; got "${maxSessions}"`,
+      );
+    }
+    options.maxSessions = count;
   }
   return options;
 }

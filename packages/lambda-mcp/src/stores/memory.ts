@@ -1,6 +1,9 @@
 // In-memory stores: the embedded default for local runs and unit tests. Each behaves like its DynamoDB
 // counterpart (copies in and out, conditional create, versioned update, expiry on read) so that both pass
 // one contract suite. State lives in this process only: share one instance between handlers to share it.
+// Bounded by construction: the session store sweeps expired sessions on an `unref()`ed timer and holds at
+// most `maxSessions` (the least recently active goes first); an event store linked to it drops a session's
+// log as the session leaves, however it leaves (deleted, expired, swept or evicted).
 import type { JSONRPCMessage, JSONRPCResponse } from '@modelcontextprotocol/server';
 import { InvalidCursorError } from '../errors.js';
 import {
@@ -19,10 +22,35 @@ import {
 } from './types.js';
 import { VersionedMap } from './versioned-map.js';
 
-/** Sessions in a versioned map. `now` is injectable so tests can move time. */
+/** Default {@link MemorySessionStoreOptions.maxSessions}. */
+export const DEFAULT_MEMORY_MAX_SESSIONS = 10_000;
+/** Default {@link MemorySessionStoreOptions.sweepIntervalMs}. */
+export const DEFAULT_MEMORY_SWEEP_MS = 60_000;
+
+/** Options of {@link MemorySessionStore}. */
+export interface MemorySessionStoreOptions {
+  /** The clock, injectable so tests can move time. Default `Date.now`. */
+  now?: () => number;
+  /**
+   * Most sessions held (`MEMORY_MAX_SESSIONS`); creating one more first evicts the least recently active
+   * session (its event log too, when linked). Default 10000.
+   */
+  maxSessions?: number;
+  /** How often expired sessions are dropped without anyone reading them, in ms. Default 60000. */
+  sweepIntervalMs?: number;
+}
+
+/**
+ * Sessions in a versioned map, swept and capped (see {@link MemorySessionStoreOptions}). The sweep timer is
+ * `unref()`ed, so it never keeps a process alive; `close()` stops it.
+ */
 export class MemorySessionStore extends VersionedMap<SessionRecord, SessionPatch> implements SessionStore {
-  constructor(now: () => number = Date.now) {
-    super('Session', now);
+  constructor(options: MemorySessionStoreOptions | (() => number) = {}) {
+    const o = typeof options === 'function' ? { now: options } : options;
+    super('Session', o.now ?? Date.now, {
+      maxRecords: o.maxSessions ?? DEFAULT_MEMORY_MAX_SESSIONS,
+      sweepIntervalMs: o.sweepIntervalMs ?? DEFAULT_MEMORY_SWEEP_MS,
+    });
   }
 
   async list(options: { limit: number; cursor?: string }): Promise<SessionPage> {
@@ -45,9 +73,24 @@ export class MemorySessionStore extends VersionedMap<SessionRecord, SessionPatch
   }
 }
 
-/** Each session's event log as an array; sequence numbers are contiguous from 1. */
+/**
+ * Each session's event log as an array; sequence numbers are contiguous from 1. Given `sessions`, a log is
+ * dropped as its session leaves that store (deleted, expired, swept or evicted), so expired sessions' logs
+ * never pile up; unlinked, a log goes only with {@link deleteSession}.
+ */
 export class MemoryEventStore implements EventStore {
   readonly #logs = new Map<string, StoredEvent[]>();
+
+  constructor(options: { sessions?: MemorySessionStore } = {}) {
+    options.sessions?.onRemoved((sessionId) => this.#logs.delete(sessionId));
+  }
+
+  /** Logs and events held, for tests and diagnostics. */
+  get stats(): { sessions: number; events: number } {
+    let events = 0;
+    for (const log of this.#logs.values()) events += log.length;
+    return { sessions: this.#logs.size, events };
+  }
 
   async append(sessionId: string, streamId: string, message: JSONRPCMessage): Promise<StoredEvent> {
     let log = this.#logs.get(sessionId);

@@ -1,6 +1,8 @@
 // The versioned map both in-memory record stores (sessions, tasks) extend: private copies in and out, a
 // create that refuses a live id, an update only at the expected version that bumps it, and expiry on read
-// (a record is dropped once its `expiresAt` is reached), as the DynamoDB stores behave.
+// (a record is dropped once its `expiresAt` is reached), as the DynamoDB stores behave. Its memory is bounded
+// by construction: an optional sweep timer drops expired records nobody reads, and an optional cap evicts the
+// least recently written record (the Map keeps records in write order) to make room for a new one.
 import { StoreConflictError } from '../errors.js';
 
 /** What a versioned store keeps of every record: its id, optimistic-locking version and expiry (epoch ms). */
@@ -8,6 +10,16 @@ export interface VersionedRecord {
   id: string;
   version: number;
   expiresAt: number;
+}
+
+/** Bounds of a {@link VersionedMap}; both off by default. */
+export interface VersionedMapLimits {
+  /** Most records held; creating one more first evicts the least recently created or updated. */
+  maxRecords?: number;
+  /** Drop expired records every this many ms, on an `unref()`ed timer (stop it with `close()`). */
+  sweepIntervalMs?: number;
+  /** Called with the id of every record that leaves: deleted, expired or evicted. */
+  onRemoved?: (id: string) => void;
 }
 
 /**
@@ -19,15 +31,63 @@ export abstract class VersionedMap<R extends VersionedRecord, P> {
   protected readonly now: () => number;
   readonly #records = new Map<string, R>();
   readonly #noun: string;
+  readonly #maxRecords: number;
+  readonly #removed: Array<(id: string) => void> = [];
+  #sweeper: NodeJS.Timeout | undefined;
 
-  constructor(noun: string, now: () => number) {
+  constructor(noun: string, now: () => number, limits: VersionedMapLimits = {}) {
     this.#noun = noun;
     this.now = now;
+    const { maxRecords = Number.POSITIVE_INFINITY, sweepIntervalMs, onRemoved } = limits;
+    if (!(maxRecords >= 1)) throw new RangeError(`maxRecords must be at least 1; got ${maxRecords}`);
+    this.#maxRecords = maxRecords;
+    if (onRemoved) this.#removed.push(onRemoved);
+    if (sweepIntervalMs !== undefined) {
+      if (!(sweepIntervalMs > 0))
+        throw new RangeError(`sweepIntervalMs must be positive; got ${sweepIntervalMs}`);
+      this.#sweeper = setInterval(() => this.sweep(), sweepIntervalMs);
+      this.#sweeper.unref();
+    }
+  }
+
+  /** Records held, expired ones not yet swept included: what the map costs in memory. */
+  get size(): number {
+    return this.#records.size;
+  }
+
+  /** Drops every expired record now; answers how many went. The sweep timer calls it. */
+  sweep(): number {
+    const now = this.now();
+    let dropped = 0;
+    for (const [id, record] of this.#records) {
+      if (record.expiresAt <= now) {
+        this.#remove(id);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /** Adds a listener for the id of every record that leaves (deleted, expired or evicted). */
+  onRemoved(listener: (id: string) => void): void {
+    this.#removed.push(listener);
+  }
+
+  /** Stops the sweep timer; the records stay readable. */
+  close(): void {
+    clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
   }
 
   /** Stores a copy of `record`; throws StoreConflictError while a live record has its id. */
   async create(record: R): Promise<void> {
     if (this.#live(record.id)) throw new StoreConflictError(`${this.#noun} ${record.id} exists already`);
+    // Full: evict the least recently written records, first in the Map's write order (O(1) per record; with
+    // one idle timeout for all, as sessions have, that is also the soonest to expire).
+    for (const id of this.#records.keys()) {
+      if (this.#records.size < this.#maxRecords) break;
+      this.#remove(id);
+    }
     this.#records.set(record.id, structuredClone(record));
   }
 
@@ -56,6 +116,8 @@ export abstract class VersionedMap<R extends VersionedRecord, P> {
       ...structuredClone(this.changes(record, patch)),
       version: record.version + 1,
     };
+    // Re-inserted, so the Map's order stays least recently written first (the eviction order).
+    this.#records.delete(id);
     this.#records.set(id, next);
     return structuredClone(next);
   }
@@ -63,14 +125,14 @@ export abstract class VersionedMap<R extends VersionedRecord, P> {
   /** Removes the record; answers whether a live one was there. */
   async delete(id: string): Promise<boolean> {
     const existed = this.#live(id) !== undefined;
-    this.#records.delete(id);
+    if (existed) this.#remove(id);
     return existed;
   }
 
   /** The fields `patch` sets on the stored record `current`; throws to refuse the patch. */
   protected abstract changes(current: Readonly<R>, patch: P): Partial<R>;
 
-  /** Every live record in insertion order: the stored objects themselves, to read and never to change. */
+  /** Every live record, least recently written first: the stored objects themselves, to read, never to change. */
   protected live(): Readonly<R>[] {
     const found: R[] = [];
     for (const id of [...this.#records.keys()]) {
@@ -83,9 +145,14 @@ export abstract class VersionedMap<R extends VersionedRecord, P> {
   #live(id: string): R | undefined {
     const record = this.#records.get(id);
     if (record && record.expiresAt <= this.now()) {
-      this.#records.delete(id);
+      this.#remove(id);
       return undefined;
     }
     return record;
+  }
+
+  #remove(id: string): void {
+    if (!this.#records.delete(id)) return;
+    for (const listener of this.#removed) listener(id);
   }
 }
