@@ -318,6 +318,9 @@ describe('aws_real_time_monitor without AWS configuration', () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/^Could not reach the DynamoDB endpoint \(ECONNREFUSED/);
     expect(textOf(result)).toContain('AWS_ENDPOINT_URL_DYNAMODB');
+    // The error text never names the internal endpoint itself.
+    expect(textOf(result)).not.toContain('127.0.0.1');
+    expect(textOf(result)).not.toContain(`:${closed}`);
   });
 
   it('names the region when only the region is missing', async () => {

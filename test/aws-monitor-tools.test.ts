@@ -452,6 +452,12 @@ describe('on DynamoDB (dynalite)', () => {
         kind: 'dynamodb',
         health: { ok: false, error: 'table unreachable', latencyMs: expect.any(Number) },
       });
+      // A failure naming the store's endpoint is reported without it.
+      app.deps.stores.sessionStore.get = async () => {
+        throw new Error(`connect ECONNREFUSED ${new URL(dynamo.endpoint).host} (${dynamo.endpoint})`);
+      };
+      const named = await diagnose(modern);
+      expect(named.store?.health.error).toBe('connect ECONNREFUSED the store (the store)');
     } finally {
       app.deps.stores.sessionStore.get = original;
     }

@@ -223,9 +223,10 @@ describe('lambda-mcp-client connect with piped stdin', () => {
     const { stdout } = result;
     expect(stdout).not.toContain('\u001b['); // no colors, no prompt: not a TTY
     expect(stdout).not.toContain('mcp>');
-    expect(stdout).toContain('4 tools:');
+    expect(stdout).toContain('3 tools:');
     for (const tool of REFERENCE_TOOLS) expect(stdout).toContain(`  ${tool}(`);
     expect(stdout).not.toContain('list_active_sessions'); // only with ADMIN_TOOLS
+    expect(stdout).not.toContain('publish_event'); // only with PUBLISH_TOOL=true
     expect(stdout).toContain(`"era": "${era}"`);
     expect(stdout).toMatch(new RegExp(`protocol +${version} \\(${era}\\)`));
     expect(stdout).toMatch(/server +aws-monitor/);
@@ -324,7 +325,7 @@ describe('lambda-mcp-client connect on a terminal', () => {
     await waitFor(plain, 'mcp> ');
     let mark = plain().length;
     await type('tools\r');
-    await waitFor(plain, 'mcp> ', plain().indexOf('4 tools:', mark));
+    await waitFor(plain, 'mcp> ', plain().indexOf('3 tools:', mark));
     mark = plain().length;
     // Tab alone in its own keystroke, as a user types it (pasted text is not completed).
     await type('call sess');

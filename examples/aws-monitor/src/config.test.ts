@@ -33,8 +33,8 @@ describe('loadConfig layering', () => {
       logLevel: file.logLevel,
       adminTools: file.adminTools,
       monitor: file.monitor,
-      // `publishTool: null` in the file: on outside Lambda.
-      events: { ...file.events, publishTool: true },
+      // `publishTool: null` in the file: the test hook is off unless PUBLISH_TOOL=true.
+      events: { ...file.events, publishTool: false },
       runtime: { inLambda: false },
     });
     // `null` in the file: the entry point's mode decides (200 MB streaming, 6 MB buffered).
@@ -101,7 +101,7 @@ describe('loadConfig layering', () => {
     expect(blank.sessionTableName).toBeUndefined();
   });
 
-  it('reads the event settings, and keeps the publish_event hook off inside Lambda unless PUBLISH_TOOL says', () => {
+  it('reads the event settings, and keeps the publish_event hook off unless PUBLISH_TOOL=true, locally and inside Lambda', () => {
     const config = loadConfig({
       EVENT_RETENTION_SECONDS: '600',
       EVENT_POLL_INTERVAL_MS: '250',
@@ -121,6 +121,10 @@ describe('loadConfig layering', () => {
       publishTool: false,
     });
     expect(loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'fn' }).events.publishTool).toBe(false);
+    // Off by default for `npm start` too; only an explicit PUBLISH_TOOL=true turns it on.
+    expect(loadConfig({}).events.publishTool).toBe(false);
+    expect(loadConfig({ PUBLISH_TOOL: 'true' }).events.publishTool).toBe(true);
+    expect(() => loadConfig({ PUBLISH_TOOL: 'yes please' })).toThrow('PUBLISH_TOOL');
     expect(loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'fn', PUBLISH_TOOL: 'true' }).events.publishTool).toBe(
       true,
     );

@@ -153,8 +153,8 @@ export function loadConfig(
       streamCapacity: envInteger(env, 'STREAM_CAPACITY', 16, 100_000) ?? file.events.streamCapacity,
       internalEvents: envBoolean(env, 'INTERNAL_EVENTS') ?? file.events.internalEvents,
       listenWindowMs: envInteger(env, 'LISTEN_WINDOW_MS', 1000, 900_000) ?? file.events.listenWindowMs,
-      // A tool that lets any client broadcast is a test hook: on by default locally, off inside Lambda.
-      publishTool: envBoolean(env, 'PUBLISH_TOOL') ?? file.events.publishTool ?? functionName === undefined,
+      // A tool that lets any client broadcast is a test hook: off everywhere unless PUBLISH_TOOL=true.
+      publishTool: envBoolean(env, 'PUBLISH_TOOL') ?? file.events.publishTool ?? false,
     },
     monitor: file.monitor,
     tools,

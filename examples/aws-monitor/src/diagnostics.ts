@@ -6,6 +6,7 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import type { LambdaMcpContext } from 'lambda-mcp';
 import * as z from 'zod/v4';
 import type { AwsMonitorDeps } from './app.js';
+import { withoutEndpoints } from './monitor/errors.js';
 import { toolText } from './tool-text.js';
 
 /** The id the health probe reads: never a real session (ids are random base64url), so the answer is "absent". */
@@ -234,7 +235,8 @@ async function probeStore(deps: AwsMonitorDeps): Promise<z.infer<typeof Probe>> 
     return {
       ok: false,
       latencyMs: elapsed(started),
-      error: error instanceof Error ? error.message : String(error),
+      // Never the store's endpoint: a client reads this.
+      error: withoutEndpoints(error instanceof Error ? error.message : String(error), 'the store'),
     };
   } finally {
     clearTimeout(timer);

@@ -397,6 +397,84 @@ describe('locally', () => {
     expect(emfLines()).toEqual([]);
   });
 
+  it('caps client-supplied fields at 256 characters, marked as cut: a 1 MB tool name logs a short line', async () => {
+    setTTY(false);
+    const { app } = await build();
+    const send = (body: unknown, headers: Record<string, string> = {}) =>
+      app.handler.fetch(
+        new Request('http://127.0.0.1/mcp', {
+          method: 'POST',
+          headers: { ...HEADERS, ...headers },
+          body: JSON.stringify(body),
+        }),
+      );
+    const huge = 'x'.repeat(1024 * 1024);
+    const init = await send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-11-25',
+        capabilities: {},
+        clientInfo: { name: `c${huge.slice(0, 10_000)}`, version: '1' },
+      },
+    });
+    const session = {
+      'mcp-session-id': init.headers.get('mcp-session-id') as string,
+      'mcp-protocol-version': '2025-11-25',
+    };
+    const from = output.length;
+    await send(
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: huge, arguments: {}, _meta: { traceparent: huge } },
+      },
+      session,
+    );
+    await send({ jsonrpc: '2.0', id: 3, method: `m${huge}` }, session);
+    const logged = [...requestLogs(0).slice(0, 1), ...requestLogs(from)];
+    expect(logged).toHaveLength(3);
+    for (const { line } of logged) expect(line.length).toBeLessThan(2048);
+    const [initLine, call, method] = logged.map(({ json }) => json as Record<string, string>);
+    expect(initLine?.clientName).toBe(`c${'x'.repeat(249)}…(cut)`);
+    expect(call?.toolName).toHaveLength(256);
+    expect(call?.toolName).toBe(`${'x'.repeat(250)}…(cut)`);
+    expect(call?.traceparent).toBe(`${'x'.repeat(250)}…(cut)`);
+    expect(method?.rpcMethod).toBe(`m${'x'.repeat(249)}…(cut)`);
+  });
+
+  it('logs 4xx rejections (the SDK’s included) at WARN, never as ERROR lines', async () => {
+    setTTY(false);
+    const { app } = await build();
+    const send = (body: string, headers: Record<string, string> = {}) =>
+      app.handler.fetch(
+        new Request('http://127.0.0.1/mcp', { method: 'POST', headers: { ...HEADERS, ...headers }, body }),
+      );
+    const statuses = [
+      (await send('{not json')).status,
+      (await send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }))).status,
+      (await send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { bogus: true } })))
+        .status,
+      (
+        await send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), {
+          'mcp-session-id': 'gone',
+        })
+      ).status,
+      (
+        await send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), {
+          'mcp-protocol-version': '1999-01-01',
+        })
+      ).status,
+    ];
+    for (const status of statuses) expect(status).toBeGreaterThanOrEqual(400);
+    for (const status of statuses) expect(status).toBeLessThan(500);
+    const logged = lines().filter(({ json }) => json !== undefined);
+    expect(logged.length).toBeGreaterThan(0);
+    expect(logged.filter(({ json }) => json?.level === 'ERROR')).toEqual([]);
+  });
+
   it('emits EMF when POWERTOOLS_METRICS_DISABLED=false asks for it', async () => {
     setTTY(false);
     process.env.POWERTOOLS_METRICS_DISABLED = 'false';

@@ -181,8 +181,9 @@ export function createObservability(
     metrics,
     tracer,
     metricsEnabled,
-    onrequest: (record) => {
+    onrequest: (received) => {
       try {
+        const record = capClientFields(received);
         const client = record.traceparent ? parseTraceparent(record.traceparent) : undefined;
         const level = record.status >= 500 ? 'error' : record.status >= 400 ? 'warn' : 'info';
         const fields: Record<string, unknown> = {
@@ -245,6 +246,38 @@ export function createObservability(
       return wrapped as unknown as H;
     },
   };
+}
+
+/** Longest a client-supplied field (tool name, method, client name, trace context...) is logged, in characters. */
+export const MAX_LOGGED_FIELD_CHARS = 256;
+/** What replaces the end of a field cut to {@link MAX_LOGGED_FIELD_CHARS}. */
+export const CUT_MARK = '…(cut)';
+
+/** Fields of a request record whose values come from the client, capped before they are logged or traced. */
+const CLIENT_FIELDS = [
+  'httpMethod',
+  'rpcMethod',
+  'toolName',
+  'clientName',
+  'sessionId',
+  'traceparent',
+  'tracestate',
+] as const satisfies readonly (keyof RequestRecord)[];
+
+/** A value cut to {@link MAX_LOGGED_FIELD_CHARS} characters (mark included) and marked as cut; others as they are. */
+export function capField(value: string): string {
+  if (value.length <= MAX_LOGGED_FIELD_CHARS) return value;
+  return `${value.slice(0, MAX_LOGGED_FIELD_CHARS - CUT_MARK.length)}${CUT_MARK}`;
+}
+
+/** The record with its client-supplied fields capped, so one request cannot write a megabyte log line. */
+function capClientFields(record: RequestRecord): RequestRecord {
+  const capped: Record<string, unknown> = { ...record };
+  for (const key of CLIENT_FIELDS) {
+    const value = capped[key];
+    if (typeof value === 'string') capped[key] = capField(value);
+  }
+  return capped as unknown as RequestRecord;
 }
 
 /** The client's W3C trace context, from a `traceparent` value. */

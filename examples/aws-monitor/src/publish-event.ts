@@ -1,7 +1,7 @@
 // The `publish_event` tool: the reference server's documented test hook for notifications. It publishes an
 // event to every open stream of every instance (`target: global`) or to the caller's own 2025 session
 // (`target: session`), the way an external system does through SNS. Any client can broadcast with it, so
-// it exists only with PUBLISH_TOOL=true (the default outside Lambda, off inside Lambda).
+// it exists only with PUBLISH_TOOL=true set explicitly (off by default, locally and inside Lambda).
 import type { CallToolResult, McpServer } from '@modelcontextprotocol/server';
 import { InvalidEventError, type LambdaMcpContext } from 'lambda-mcp';
 import * as z from 'zod/v4';

@@ -105,3 +105,12 @@ function describeEvent(event: unknown): string {
   const shown = keys.slice(0, 8).join(', ');
   return `an object with keys ${shown}${keys.length > 8 ? ', ...' : ''}`;
 }
+
+/**
+ * A live stream ended on purpose because its reader fell too far behind: the body errors so its queue is
+ * dropped at once, and the client resumes with `Last-Event-ID`. Adapters end the connection without
+ * reporting it: nothing failed.
+ */
+export class StreamCutOffError extends LambdaMcpError {
+  override name = 'StreamCutOffError';
+}

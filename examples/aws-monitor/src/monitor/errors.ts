@@ -84,7 +84,9 @@ export function explainAwsError(error: unknown, service: ResourceType): Explaine
   const e = (error ?? {}) as { name?: string; code?: string; message?: string; Code?: string };
   const name = e.name ?? '';
   const code = e.Code ?? e.code ?? name;
-  const detail = e.message ?? String(error);
+  const raw = e.message ?? String(error);
+  // What the client reads never names an internal endpoint (URL, host, address, port): the service instead.
+  const detail = withoutEndpoints(raw, `the ${service} endpoint`);
   if (name === 'AbortError' || code === 'ABORT_ERR') {
     return { kind: 'aborted', message: `The ${service} request was cancelled.` };
   }
@@ -127,11 +129,33 @@ export function explainAwsError(error: unknown, service: ResourceType): Explaine
     return {
       kind: 'network',
       message:
-        `Could not reach the ${service} endpoint (${errno ?? name}: ${detail}): check the network, and ` +
+        `Could not reach the ${service} endpoint (${errno ?? name}): check the network, and ` +
         `${endpointVariable(service)} or AWS_ENDPOINT_URL when pointing at a local endpoint.`,
     };
   }
   return { kind: 'aws', message: `${service} call failed (${code || 'Error'}: ${detail}).` };
+}
+
+const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>)]+/gi;
+const IPV6_PATTERN = /\[[0-9a-f:.]*:[0-9a-f:.]*\](?::\d+)?/gi;
+const IPV4_PATTERN = /\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g;
+const HOST_PORT_PATTERN = /\b(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d+\b/gi;
+const AWS_HOST_PATTERN = /\b(?:[a-z0-9-]+\.)+(?:amazonaws\.com(?:\.cn)?|api\.aws|localstack\.cloud)\b/gi;
+
+/**
+ * The text with every endpoint it names (URLs, IP addresses, `host:port`, AWS service hosts) replaced by
+ * `name`, so an error a client reads never shows where an internal service lives.
+ *
+ * @example
+ * withoutEndpoints('connect ECONNREFUSED 10.0.0.7:8000', 'the store'); // 'connect ECONNREFUSED the store'
+ */
+export function withoutEndpoints(text: string, name: string): string {
+  return text
+    .replace(URL_PATTERN, name)
+    .replace(IPV6_PATTERN, name)
+    .replace(IPV4_PATTERN, name)
+    .replace(HOST_PORT_PATTERN, name)
+    .replace(AWS_HOST_PATTERN, name);
 }
 
 /** The read-only IAM actions the monitor needs for `service`. */

@@ -9,6 +9,7 @@ import {
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
+import { StreamCutOffError } from '../errors.js';
 import { isValidHostHeader } from '../http/edge.js';
 import { INTERNAL_ERROR_BODY, RpcCode } from '../http/responses.js';
 import type { FetchHandler } from '../invocation.js';
@@ -58,6 +59,10 @@ export function toNodeListener(
   return (req, res) => {
     handle(app, req, res, onError).catch((error: unknown) => {
       if (res.destroyed) return; // The client went away; there is nobody left to answer.
+      if (error instanceof StreamCutOffError) {
+        res.destroy(); // A reader too far behind: it resumes with Last-Event-ID; nothing failed.
+        return;
+      }
       onError(error);
       if (res.headersSent) res.destroy();
       else writeInternalError(res);

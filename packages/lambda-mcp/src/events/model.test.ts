@@ -7,6 +7,7 @@ import {
   inputOfServerEvent,
   type McpEvent,
   makeEvent,
+  passesSubscriptions,
   serverEventOf,
 } from './model.js';
 
@@ -189,5 +190,16 @@ describe('SDK change events', () => {
     expect(() => inputOfServerEvent({ kind: 'nope' } as never)).toThrow(
       new InvalidEventError('unknown server event kind "nope"'),
     );
+  });
+});
+
+describe('passesSubscriptions', () => {
+  it('lets resources/updated through only for a subscribed URI, and every other event through', () => {
+    const updated = makeEvent({ type: 'resources/updated', data: { uri: 'test://a' } }, global, options);
+    const other = makeEvent({ type: 'resources/list_changed' }, global, options);
+    expect(passesSubscriptions(updated, new Set(['test://a']))).toBe(true);
+    expect(passesSubscriptions(updated, new Set(['test://b']))).toBe(false);
+    expect(passesSubscriptions(updated, new Set())).toBe(false);
+    expect(passesSubscriptions(other, new Set())).toBe(true);
   });
 });

@@ -52,6 +52,22 @@ const ID_PATTERN = /^[A-Za-z0-9._\-:]{1,128}$/;
  */
 export const SESSION_LOG_EVENT = 'lambda-mcp/session-log';
 
+/**
+ * The type of the marker a 2025 session's DELETE leaves in a shared global log (scoped to the session): the
+ * session's live GET streams on every instance close when they read it. Never sent to clients.
+ */
+export const SESSION_ENDED_EVENT = 'lambda-mcp/session-ended';
+
+/**
+ * Whether a 2025 session subscribed to the given resources receives the event: a `resources/updated` event
+ * only when its `data.uri` is one of them (`resources/subscribe`); every other event passes.
+ */
+export function passesSubscriptions(event: McpEvent, subscriptions: ReadonlySet<string>): boolean {
+  if (event.type !== 'resources/updated') return true;
+  const uri = (event.data as { uri?: unknown } | null)?.uri;
+  return typeof uri === 'string' && subscriptions.has(uri);
+}
+
 /** The logger name of event notifications on 2025-era streams. */
 export const EVENT_LOGGER = 'lambda-mcp/events';
 

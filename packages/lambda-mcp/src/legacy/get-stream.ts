@@ -3,11 +3,19 @@
 // `retry:`, so the client polls; `live` then stays open and forwards new events as they come, with
 // keep-alive comments, until its maximum duration ends it cleanly. Steps: subscribe live (before reading,
 // so nothing is missed), read the backlog (`backlog.ts`), write it, then tail. The stream's buffer is
-// bounded: a reader `streamCapacity` events behind is cut off with a comment and resumes from its last id.
+// bounded: a reader `streamCapacity` events behind is cut off, its queue dropped at once (the body errors),
+// and resumes from its last id.
 import type { LoggingLevel } from '@modelcontextprotocol/server';
-import { HttpError } from '../errors.js';
+import { HttpError, StreamCutOffError } from '../errors.js';
 import type { EventFeed } from '../events/feed.js';
-import { type BusEvent, eventNotificationJson, passesLogLevel, SESSION_LOG_EVENT } from '../events/model.js';
+import {
+  type BusEvent,
+  eventNotificationJson,
+  passesLogLevel,
+  passesSubscriptions,
+  SESSION_ENDED_EVENT,
+  SESSION_LOG_EVENT,
+} from '../events/model.js';
 import {
   RpcCode,
   SSE_HEADERS,
@@ -26,7 +34,14 @@ import { supportsPriming } from './versions.js';
 export interface SessionStreamOptions
   extends Pick<
     ResolvedOptions,
-    'eventStore' | 'hub' | 'sse' | 'retryMs' | 'keepAliveMs' | 'maxStreamMs' | 'streamCapacity'
+    | 'eventStore'
+    | 'sessionStore'
+    | 'hub'
+    | 'sse'
+    | 'retryMs'
+    | 'keepAliveMs'
+    | 'maxStreamMs'
+    | 'streamCapacity'
   > {
   session: SessionRecord;
   lastEventId: string | undefined;
@@ -45,6 +60,12 @@ export interface SessionStreamOptions
 const RESUME_HOLD_MS = 10_000;
 /** How often it reads the log meanwhile, in ms. */
 const RESUME_POLL_MS = 250;
+/**
+ * A live stream re-reads its session's `resources/subscribe` list when a `resources/updated` event names a
+ * URI it does not know, at most this often, in ms (the subscription may have been made after the stream
+ * opened, on any instance).
+ */
+const SUBSCRIPTIONS_REFRESH_MS = 1000;
 
 type StreamEvent = StoredEvent | BusEvent;
 
@@ -98,12 +119,18 @@ class GetStream {
   #globalCursor: string | undefined;
   #catchingUp = false;
   #catchUpAgain = false;
+  /** The resources the session is subscribed to, as last read, and when (0: the first miss re-reads). */
+  #subscriptions: Set<string>;
+  #subscriptionsReadAt = 0;
+  /** Events held, in order, while the subscriptions are re-read (bounded by the stream's capacity). */
+  #held: StreamEvent[] | undefined;
 
   constructor(o: SessionStreamOptions, streamId: string) {
     this.#o = o;
     this.#streamId = streamId;
     this.#resumingRequestStream = streamId !== STANDALONE_STREAM;
     this.feed = this.#resumingRequestStream ? undefined : o.feed;
+    this.#subscriptions = new Set(o.session.subscriptions);
   }
 
   readonly close = (): void => {
@@ -124,10 +151,23 @@ class GetStream {
   /** Chunks enqueued and not yet read: the stream's queue is the subscriber's bounded buffer. */
   readonly #backlog = (): number => -(this.#controller?.desiredSize ?? 0);
 
+  /**
+   * Cuts off a reader `streamCapacity` events behind. Closing alone would keep its queue (up to capacity ×
+   * event size) until the client read it or left; erroring the body drops the queue at once. The client sees
+   * the connection fail and resumes with the last id it read, replayed from the log.
+   */
   readonly #overflow = (): void => {
-    const capacity = this.#o.streamCapacity;
-    this.#emit(sseComment(`dropped: more than ${capacity} events behind; reconnect with Last-Event-ID`));
+    const controller = this.#controller;
     this.close();
+    try {
+      controller?.error(
+        new StreamCutOffError(
+          `lambda-mcp: stream cut off, more than ${this.#o.streamCapacity} events behind`,
+        ),
+      );
+    } catch {
+      // The consumer went away first.
+    }
   };
 
   readonly #take = (event: StreamEvent): void => {
@@ -227,7 +267,21 @@ class GetStream {
   /** Writes an event past the cursor; a request stream ends with its response. */
   readonly #write = (event: StreamEvent): void => {
     if (this.#closed) return;
+    if ('event' in event && event.event.type === SESSION_ENDED_EVENT) {
+      this.close(); // The session was deleted on some instance.
+      return;
+    }
+    if (this.#held) {
+      if (this.#held.length >= this.#o.streamCapacity) this.#overflow();
+      else this.#held.push(event);
+      return;
+    }
     if ('event' in event) {
+      if (this.#forward && this.#subscriptionsStale(event)) {
+        this.#held = [event];
+        void this.#refreshSubscriptions();
+        return;
+      }
       this.#writePublished(event);
       return;
     }
@@ -247,7 +301,9 @@ class GetStream {
     }
     // A published event: logged ones move the global cursor, instance-local ones carry no id.
     const { notification, json } = eventNotificationJson(event.event);
-    const wanted = passesLogLevel(notification, this.#o.logLevel());
+    const wanted =
+      passesLogLevel(notification, this.#o.logLevel()) &&
+      passesSubscriptions(event.event, this.#subscriptions);
     if (event.cursor === undefined) {
       if (wanted) this.#emit(sseMessageJson(json));
       return;
@@ -255,6 +311,31 @@ class GetStream {
     if (this.#globalCursor !== undefined && event.cursor <= this.#globalCursor) return;
     this.#globalCursor = event.cursor;
     if (wanted) this.#emit(sseMessageJson(json, this.#currentId()));
+  }
+
+  /** Whether a live event is a `resources/updated` for a URI not known subscribed, and the list is old. */
+  #subscriptionsStale(event: BusEvent): boolean {
+    if (passesSubscriptions(event.event, this.#subscriptions)) return false;
+    return Date.now() - this.#subscriptionsReadAt >= SUBSCRIPTIONS_REFRESH_MS;
+  }
+
+  /** Re-reads the session's subscriptions, then writes the events held meanwhile, in order. */
+  async #refreshSubscriptions(): Promise<void> {
+    try {
+      const current = await this.#o.sessionStore.get(this.#o.session.id);
+      if (!current) {
+        this.close(); // The session is gone.
+        return;
+      }
+      this.#subscriptions = new Set(current.subscriptions);
+    } catch {
+      this.close(); // The store failed: the client resumes from its last id.
+      return;
+    }
+    this.#subscriptionsReadAt = Date.now();
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const event of held) this.#write(event);
   }
 
   /** Writes what the session log holds past the cursor; false when the store failed. */

@@ -17,7 +17,7 @@ import {
 import type { LambdaMcpServerFactory } from '../context.js';
 import { HttpError } from '../errors.js';
 import type { EventFeed } from '../events/feed.js';
-import { SESSION_LOG_EVENT } from '../events/model.js';
+import { SESSION_ENDED_EVENT, SESSION_LOG_EVENT } from '../events/model.js';
 import type { PostBody } from '../http/edge.js';
 import { RpcCode } from '../http/responses.js';
 import type { ResolvedOptions } from '../options.js';
@@ -149,7 +149,7 @@ export class LegacyTransport {
     for (const r of requests) {
       if (r.method !== 'tools/call' || !this.#o.internalEvents) continue;
       started.set(r.id, this.#o.now());
-      this.#internal('tool.started', { tool: r.params?.name }, session.id);
+      this.#internal('tool.started', { tool: String(r.params?.name).slice(0, 256) }, session.id);
     }
     return this.#exchange({
       sessionId: session.id,
@@ -162,7 +162,11 @@ export class LegacyTransport {
         const since = started.get(req.id);
         if (since !== undefined) {
           const isError = !('result' in res) || res.result.isError === true;
-          const data = { tool: req.params?.name, durationMs: this.#o.now() - since, isError };
+          const data = {
+            tool: String(req.params?.name).slice(0, 256),
+            durationMs: this.#o.now() - since,
+            isError,
+          };
           this.#internal('tool.completed', data, session.id);
         }
         if (!('result' in res)) return;
@@ -304,6 +308,11 @@ export class LegacyTransport {
     const session = await loadSession(this.#o.sessionStore, request, authInfo);
     await this.#o.sessionStore.delete(session.id);
     this.#o.hub.end(session.id);
+    // The session's live GET streams on other instances close when their poller reads this marker.
+    if (this.#feed.log.shared) {
+      const marker = { type: SESSION_ENDED_EVENT, source: 'lambda-mcp', data: { instance: this.#instance } };
+      await this.#feed.publish(marker, { kind: 'session', sessionId: session.id }).catch(this.#o.onerror);
+    }
     this.#internal('session.ended', { protocolVersion: session.protocolVersion });
     await this.#o.eventStore.deleteSession(session.id).catch(this.#o.onerror);
     return new Response(null, { status: 200 });

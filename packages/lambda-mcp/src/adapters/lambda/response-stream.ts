@@ -1,5 +1,6 @@
 // The adapter's side of the Lambda response stream: noticing when the stream goes away, writes and an end that
 // honour backpressure, and copying a response body into the stream until it ends, breaks or is cut off.
+import { StreamCutOffError } from '../../errors.js';
 
 /**
  * The response stream the Lambda Node.js runtime passes to a streaming handler: a Node `Writable` (the
@@ -139,7 +140,8 @@ export async function pump(
       }
     }
   } catch (error) {
-    onError(error);
+    // A reader cut off for falling behind resumes with Last-Event-ID: the stream just ends.
+    if (!(error instanceof StreamCutOffError)) onError(error);
   } finally {
     cutoff.removeEventListener('abort', onCutoff);
     stopOnGone();
