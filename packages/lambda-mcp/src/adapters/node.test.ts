@@ -1,5 +1,6 @@
 // Tests of the node:http adapter against a real server on a free port of 127.0.0.1, driven by global fetch:
 // round trips, headers, live SSE, client aborts reaching the app, app failures, and closing open streams.
+import { connect } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -220,4 +221,37 @@ describe('toNodeListener', () => {
     expect(onError).toHaveBeenCalledWith(failure);
     expect(await (await fetch(url)).text()).toBe('fine');
   });
+});
+
+describe('a client that stops reading', () => {
+  it('gets its connection closed once a write has waited writeTimeoutMs, and the body is cancelled', async () => {
+    let cancelled = () => {};
+    const wasCancelled = new Promise<void>((resolve) => {
+      cancelled = resolve;
+    });
+    const chunk = new Uint8Array(64 * 1024);
+    const app: FetchHandler = {
+      fetch: async () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            pull: (controller) => controller.enqueue(chunk),
+            cancel: () => cancelled(),
+          }),
+          { headers: { 'content-type': 'application/octet-stream' } },
+        ),
+    };
+    const served = await serve(app, { port: 0, writeTimeoutMs: 200 });
+    servers.push(served);
+    const { port } = new URL(served.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    try {
+      socket.pause(); // Never reads: the kernel buffers fill and the server's writes stall.
+      socket.write(`GET / HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\n\r\n`);
+      const started = Date.now();
+      await wasCancelled;
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      socket.destroy();
+    }
+  }, 20_000);
 });

@@ -20,7 +20,15 @@ export type { FetchHandler };
 export interface NodeListenerOptions {
   /** Called with anything `app.fetch` throws (and stream failures) before answering 500 (default `console.error`). */
   onError?: (error: unknown) => void;
+  /**
+   * How long a write may wait for a client that stopped reading (the socket's buffers full), in ms, before
+   * the connection is closed; 0 waits forever. Default 30000.
+   */
+  writeTimeoutMs?: number;
 }
+
+/** Default of {@link NodeListenerOptions.writeTimeoutMs}. */
+const WRITE_TIMEOUT_MS = 30_000;
 
 /** Options of `serve`. */
 export interface ServeOptions extends NodeListenerOptions {
@@ -56,8 +64,9 @@ export function toNodeListener(
   options: NodeListenerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const onError = options.onError ?? ((error: unknown) => console.error('lambda-mcp: request failed', error));
+  const writeTimeoutMs = options.writeTimeoutMs ?? WRITE_TIMEOUT_MS;
   return (req, res) => {
-    handle(app, req, res, onError).catch((error: unknown) => {
+    handle(app, req, res, onError, writeTimeoutMs).catch((error: unknown) => {
       if (res.destroyed) return; // The client went away; there is nobody left to answer.
       if (error instanceof StreamCutOffError) {
         res.destroy(); // A reader too far behind: it resumes with Last-Event-ID; nothing failed.
@@ -124,6 +133,7 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   onError: (error: unknown) => void,
+  writeTimeoutMs: number,
 ): Promise<void> {
   const controller = new AbortController();
   res.once('close', () => {
@@ -155,7 +165,7 @@ async function handle(
     }
     // A body left unread closes the connection after the answer: say so, so the client opens a new one.
     if (!req.complete) res.setHeader('connection', 'close');
-    await writeResponse(response, res, controller.signal);
+    await writeResponse(response, res, controller.signal, writeTimeoutMs);
   } finally {
     inFlight.delete(request);
   }
@@ -240,7 +250,12 @@ function requestUrl(req: IncomingMessage): string | undefined {
   }
 }
 
-async function writeResponse(response: Response, res: ServerResponse, signal: AbortSignal): Promise<void> {
+async function writeResponse(
+  response: Response,
+  res: ServerResponse,
+  signal: AbortSignal,
+  writeTimeoutMs: number,
+): Promise<void> {
   res.statusCode = response.status;
   if (response.statusText) res.statusMessage = response.statusText;
   for (const [name, value] of response.headers) {
@@ -266,7 +281,7 @@ async function writeResponse(response: Response, res: ServerResponse, signal: Ab
       const { done, value } = await reader.read();
       if (done || res.destroyed) break;
       // Each chunk goes straight to the socket (no compression, no corking), so events arrive as written.
-      if (!res.write(value)) await drained(res);
+      if (!res.write(value)) await drained(res, writeTimeoutMs);
     }
   } finally {
     signal.removeEventListener('abort', cancel);
@@ -278,9 +293,12 @@ async function writeResponse(response: Response, res: ServerResponse, signal: Ab
   res.end();
 }
 
-function drained(res: ServerResponse): Promise<void> {
+/** Waits until the socket takes writes again, or closes the connection after `timeoutMs` (0: never). */
+function drained(res: ServerResponse, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
+    const timer = timeoutMs > 0 ? setTimeout(() => res.destroy(), timeoutMs) : undefined;
     const done = () => {
+      clearTimeout(timer);
       res.off('drain', done);
       res.off('close', done);
       resolve();
