@@ -20,18 +20,28 @@ afterAll(async () => {
   await dynamo?.close();
 });
 
+/** A memory session store that counts its reads. */
+class CountingSessionStore extends MemorySessionStore {
+  reads = 0;
+  override get(id: string) {
+    this.reads++;
+    return super.get(id);
+  }
+}
+
 /** Two instances over one shared DynamoDB global log and shared session and event stores. */
 async function twoInstances() {
   const { eventLog } = createDynamoStores({ client: dynamo.client, tableName: await dynamo.newTable() });
+  const sessionStore = new CountingSessionStore();
   const shared = {
     eventLog,
     eventStore: new MemoryEventStore(),
-    sessionStore: new MemorySessionStore(),
+    sessionStore,
     pollIntervalMs: POLL_MS,
     sse: 'live' as const,
     keepAliveMs: 0,
   };
-  return { a: testHandler(shared), b: testHandler(shared) };
+  return { a: testHandler(shared), b: testHandler(shared), sessionStore };
 }
 
 type Handler = ReturnType<typeof testHandler>;
@@ -105,7 +115,7 @@ describe('sessions end everywhere', () => {
 
 describe('resources/updated reaches subscribed sessions only', () => {
   it('sends resources/updated to the sessions subscribed to its URI, other events to every session', async () => {
-    const { a, b } = await twoInstances();
+    const { a, b, sessionStore } = await twoInstances();
     try {
       const subscribed = await openSession(a, VERSION);
       const other = await openSession(a, VERSION);
@@ -118,6 +128,7 @@ describe('resources/updated reaches subscribed sessions only', () => {
         { 'mcp-session-id': subscribed, 'mcp-protocol-version': VERSION },
       );
       expect(answer.status).toBe(200);
+      const readsBefore = sessionStore.reads;
 
       await b.publishGlobalEvent({ type: 'resources/updated', data: { uri: 'test://note' } });
       await b.publishGlobalEvent({ type: 'resources/updated', data: { uri: 'test://elsewhere' } });
@@ -139,6 +150,8 @@ describe('resources/updated reaches subscribed sessions only', () => {
         'notifications/message',
       ]);
       expect(await seen(onOther)).toEqual(['notifications/resources/list_changed', 'notifications/message']);
+      // The subscription change cost one read, on the subscribed session's stream; the updates cost none.
+      expect(sessionStore.reads - readsBefore).toBe(1);
       await onSubscribed.stop();
       await onOther.stop();
       expect(a.errors).toEqual([]);

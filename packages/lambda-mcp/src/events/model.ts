@@ -59,6 +59,13 @@ export const SESSION_LOG_EVENT = 'lambda-mcp/session-log';
 export const SESSION_ENDED_EVENT = 'lambda-mcp/session-ended';
 
 /**
+ * The type of the marker a change of a 2025 session's `resources/subscribe` list leaves in the global log
+ * (scoped to the session): the session's live GET streams on every instance re-read the record once when
+ * they read it. Never sent to clients.
+ */
+export const SESSION_CHANGED_EVENT = 'lambda-mcp/session-changed';
+
+/**
  * Whether a 2025 session subscribed to the given resources receives the event: a `resources/updated` event
  * only when its `data.uri` is one of them (`resources/subscribe`); every other event passes.
  */

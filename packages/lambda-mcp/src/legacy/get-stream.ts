@@ -13,6 +13,7 @@ import {
   eventNotificationJson,
   passesLogLevel,
   passesSubscriptions,
+  SESSION_CHANGED_EVENT,
   SESSION_ENDED_EVENT,
   SESSION_LOG_EVENT,
 } from '../events/model.js';
@@ -60,13 +61,6 @@ export interface SessionStreamOptions
 const RESUME_HOLD_MS = 10_000;
 /** How often it reads the log meanwhile, in ms. */
 const RESUME_POLL_MS = 250;
-/**
- * A live stream re-reads its session's `resources/subscribe` list when a `resources/updated` event names a
- * URI it does not know, at most this often, in ms (the subscription may have been made after the stream
- * opened, on any instance).
- */
-const SUBSCRIPTIONS_REFRESH_MS = 1000;
-
 type StreamEvent = StoredEvent | BusEvent;
 
 /** Builds the GET response; a bad `Last-Event-ID` and store failures surface before any byte is sent. */
@@ -119,9 +113,8 @@ class GetStream {
   #globalCursor: string | undefined;
   #catchingUp = false;
   #catchUpAgain = false;
-  /** The resources the session is subscribed to, as last read, and when (0: the first miss re-reads). */
+  /** The resources the session is subscribed to, as last read. */
   #subscriptions: Set<string>;
-  #subscriptionsReadAt = 0;
   /** Events held, in order, while the subscriptions are re-read (bounded by the stream's capacity). */
   #held: StreamEvent[] | undefined;
 
@@ -277,9 +270,12 @@ class GetStream {
       return;
     }
     if ('event' in event) {
-      if (this.#forward && this.#subscriptionsStale(event)) {
-        this.#held = [event];
-        void this.#refreshSubscriptions();
+      if (event.event.type === SESSION_CHANGED_EVENT) {
+        // The subscriptions changed on some instance: re-read them once, holding later events meanwhile.
+        if (this.#forward) {
+          this.#held = [];
+          void this.#refreshSubscriptions();
+        }
         return;
       }
       this.#writePublished(event);
@@ -313,12 +309,6 @@ class GetStream {
     if (wanted) this.#emit(sseMessageJson(json, this.#currentId()));
   }
 
-  /** Whether a live event is a `resources/updated` for a URI not known subscribed, and the list is old. */
-  #subscriptionsStale(event: BusEvent): boolean {
-    if (passesSubscriptions(event.event, this.#subscriptions)) return false;
-    return Date.now() - this.#subscriptionsReadAt >= SUBSCRIPTIONS_REFRESH_MS;
-  }
-
   /** Re-reads the session's subscriptions, then writes the events held meanwhile, in order. */
   async #refreshSubscriptions(): Promise<void> {
     try {
@@ -332,7 +322,6 @@ class GetStream {
       this.close(); // The store failed: the client resumes from its last id.
       return;
     }
-    this.#subscriptionsReadAt = Date.now();
     const held = this.#held ?? [];
     this.#held = undefined;
     for (const event of held) this.#write(event);

@@ -17,7 +17,7 @@ import {
 import type { LambdaMcpServerFactory } from '../context.js';
 import { HttpError } from '../errors.js';
 import type { EventFeed } from '../events/feed.js';
-import { SESSION_ENDED_EVENT, SESSION_LOG_EVENT } from '../events/model.js';
+import { SESSION_CHANGED_EVENT, SESSION_ENDED_EVENT, SESSION_LOG_EVENT } from '../events/model.js';
 import type { PostBody } from '../http/edge.js';
 import { RpcCode } from '../http/responses.js';
 import type { ResolvedOptions } from '../options.js';
@@ -178,6 +178,16 @@ export class LegacyTransport {
             (fresh) => sessionPatchFor(req, fresh) ?? {},
           )) ?? current;
         this.#levels.set(current.id, current.logLevel);
+        if (req.method === 'resources/subscribe' || req.method === 'resources/unsubscribe') {
+          // Open GET streams of the session, on any instance, re-read its subscriptions once (one put, only
+          // when they changed); published before the answer, so events the client causes next come after it.
+          const marker = {
+            type: SESSION_CHANGED_EVENT,
+            source: 'lambda-mcp',
+            data: { instance: this.#instance },
+          };
+          await this.#feed.publish(marker, { kind: 'session', sessionId: current.id }).catch(this.#o.onerror);
+        }
       },
     });
   }
