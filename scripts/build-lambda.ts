@@ -232,6 +232,30 @@ export function composition(metafile: Metafile, output: string): { origin: strin
   return [...totals].map(([origin, bytes]) => ({ origin, bytes })).sort((a, b) => b.bytes - a.bytes);
 }
 
+/**
+ * Every npm package with code in the artifact (any output file), with the version installed: what a
+ * dependency review of the function has to cover. Sorted by name.
+ */
+export function shippedPackages(metafile: Metafile): { name: string; version: string }[] {
+  const found = new Map<string, string>();
+  for (const { inputs } of Object.values(metafile.outputs)) {
+    for (const path of Object.keys(inputs)) {
+      const at = path.lastIndexOf('node_modules/');
+      if (at === -1) continue;
+      const parts = path.slice(at + 'node_modules/'.length).split('/');
+      const name = parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+      if (!name || found.has(name)) continue;
+      const manifest = JSON.parse(
+        readFileSync(join(ROOT, path.slice(0, at), 'node_modules', name, 'package.json'), 'utf8'),
+      );
+      found.set(name, String(manifest.version));
+    }
+  }
+  return [...found]
+    .map(([name, version]) => ({ name, version }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
 function originOf(path: string): string {
   if (path.startsWith('<define:')) return 'the embedded data/ files';
   const inModules = path.lastIndexOf('node_modules/');

@@ -20,6 +20,7 @@ import {
   LAMBDA_TARGET,
   type LambdaArtifact,
   ROOT,
+  shippedPackages,
 } from '../scripts/build-lambda.js';
 import { invoke } from '../scripts/invoke.js';
 import { ensureConformanceRunner } from './conformance/run-conformance.js';
@@ -102,6 +103,15 @@ function resultOf(run: InvokeRun): APIGatewayProxyStructuredResultV2 & { headers
 const event = (name: string) => join(ROOT, 'events', name);
 
 describe('the Lambda artifact', () => {
+  it('lists every npm package it ships, at its installed version, in docs/lambda-artifact-packages.md', () => {
+    const doc = readFileSync(join(ROOT, 'docs/lambda-artifact-packages.md'), 'utf8');
+    const listed = [...doc.matchAll(/^\| `([^`]+)` +\| ([^ |]+) +\|$/gm)].map(([, name, version]) => ({
+      name,
+      version,
+    }));
+    expect(listed).toEqual(shippedPackages(artifact.metafile));
+  });
+
   it('keeps the entry chunk within its budget, with a source map for every module', () => {
     const parts = composition(artifact.metafile, relative(ROOT, artifact.entry).split('\\').join('/'))
       .slice(0, 6)
