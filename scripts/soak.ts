@@ -5,8 +5,8 @@ import { parseArgs } from 'node:util';
 import * as fc from 'fast-check';
 import { createLambdaMcp } from 'lambda-mcp';
 import { createTestServer } from '../test/fixtures/test-server.js';
-import { openSession, TEST_KEY } from '../test/helpers.js';
-import { exchange, settle } from '../test/support/fuzz-requests.js';
+import { openSession } from '../test/helpers.js';
+import { exchange, FUZZ_OPTIONS, sendExchange } from '../test/support/fuzz-requests.js';
 
 const { values } = parseArgs({
   options: { minutes: { type: 'string', default: '1' }, seed: { type: 'string' } },
@@ -18,18 +18,12 @@ if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60) {
 }
 const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
 
-const handler = createLambdaMcp(createTestServer, {
-  requestStateKey: TEST_KEY,
-  sse: 'poll',
-  listenWindowMs: 20,
-  retryMs: 10,
-  onerror: () => {},
-});
+const handler = createLambdaMcp(createTestServer, FUZZ_OPTIONS);
 const statuses = new Map<number, number>();
 const latencies: number[] = [];
 let requests = 0;
 let hangs = 0;
-let session = await openSession(handler);
+const session = { id: await openSession(handler) };
 const started = Date.now();
 const until = started + minutes * 60_000;
 let nextReport = started + 60_000;
@@ -53,19 +47,11 @@ function report(final: boolean) {
 let batch = 0;
 let failed = 0;
 while (Date.now() < until) {
-  for (const { method, headers, body, path } of fc.sample(exchange, { seed: seed + batch++, numRuns: 500 })) {
-    const h: Record<string, string> = headers;
-    const ours = h['mcp-session-id'] === 'SESSION';
-    const init: RequestInit = {
-      method,
-      headers: { ...h, ...(ours && { 'mcp-session-id': session }) },
-      ...(method !== 'GET' && method !== 'HEAD' && { body }),
-    };
+  for (const x of fc.sample(exchange, { seed: seed + batch++, numRuns: 500 })) {
     const t0 = performance.now();
     try {
-      const status = await settle(handler.fetch(new Request(`http://127.0.0.1${path}`, init)));
+      const status = await sendExchange(handler, x, session);
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      if (ours && status === 404) session = await openSession(handler);
     } catch {
       hangs++;
     }

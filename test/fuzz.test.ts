@@ -10,16 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDynamo, type TestDynamo } from '../packages/lambda-mcp/test/dynamo-harness.js';
 import { createTestServer } from './fixtures/test-server.js';
 import { ACCEPT_BOTH, initializeMessage, openSession, post, TEST_KEY } from './helpers.js';
-import { body, exchange, settle } from './support/fuzz-requests.js';
+import { body, exchange, FUZZ_OPTIONS, sendExchange } from './support/fuzz-requests.js';
 
 const SEED = 20_261_203;
-const handler = createLambdaMcp(createTestServer, {
-  requestStateKey: TEST_KEY,
-  sse: 'poll',
-  listenWindowMs: 20,
-  retryMs: 10,
-  onerror: () => {},
-});
+const handler = createLambdaMcp(createTestServer, FUZZ_OPTIONS);
 
 const statuses = new Map<number, number>();
 const count = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -31,23 +25,15 @@ afterAll(async () => {
 
 /** Runs `runs` fuzzed exchanges against `target`, each answered below 500 and on time. */
 async function campaign(target: LambdaMcpHandler, runs: number, seed: number): Promise<void> {
-  let session = await openSession(target);
+  const session = { id: await openSession(target) };
   await fc.assert(
-    fc.asyncProperty(exchange, async ({ method, headers, body: text, path }) => {
-      const h: Record<string, string> = headers;
-      const ours = h['mcp-session-id'] === 'SESSION';
-      const init: RequestInit = {
-        method,
-        headers: { ...h, ...(ours && { 'mcp-session-id': session }) },
-        ...(method !== 'GET' && method !== 'HEAD' && { body: text }),
-      };
-      const status = await settle(target.fetch(new Request(`http://127.0.0.1${path}`, init)));
+    fc.asyncProperty(exchange, async (x) => {
+      const status = await sendExchange(target, x, session);
       count(status);
-      // A fuzzed DELETE ends the shared session: open another, so later requests reach a live one.
-      if (ours && status === 404) session = await openSession(target);
-      expect(status, `${method} ${path} ${JSON.stringify(init.headers)} ${text.slice(0, 200)}`).toBeLessThan(
-        500,
-      );
+      expect(
+        status,
+        `${x.method} ${x.path} ${JSON.stringify(x.headers)} ${x.body.slice(0, 200)}`,
+      ).toBeLessThan(500);
     }),
     { seed, numRuns: runs },
   );
@@ -79,14 +65,7 @@ describe('the fuzz campaign on DynamoDB (dynalite)', () => {
   beforeAll(async () => {
     dynamo = await startTestDynamo();
     const stores = createDynamoStores({ client: dynamo.client, tableName: await dynamo.newTable() });
-    onDynamo = createLambdaMcp(createTestServer, {
-      requestStateKey: TEST_KEY,
-      ...stores,
-      sse: 'poll',
-      listenWindowMs: 20,
-      retryMs: 10,
-      onerror: () => {},
-    });
+    onDynamo = createLambdaMcp(createTestServer, { ...FUZZ_OPTIONS, ...stores });
   });
   afterAll(async () => {
     await onDynamo?.close();

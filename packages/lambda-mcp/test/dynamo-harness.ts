@@ -25,19 +25,24 @@ export interface TestDynamo {
 
 let tables = 0;
 
+/** A client for a local dynalite: fake credentials, two attempts, short timeouts. */
+function testClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 500, requestTimeout: 2000 },
+  });
+}
+
 /** Starts dynalite; call `close()` in `afterAll`. */
 export async function startTestDynamo(options: { path?: string } = {}): Promise<TestDynamo> {
   let server: RunningDynalite | undefined = await startDynalite(options);
   const { endpoint, port } = server;
   const newClient = () => {
     const calls: string[] = [];
-    const client = new DynamoDBClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      maxAttempts: 2,
-      requestHandler: { connectionTimeout: 500, requestTimeout: 2000 },
-    });
+    const client = testClient(endpoint);
     client.middlewareStack.add(
       (next, context) => (args) => {
         calls.push(String(context.commandName));
@@ -165,13 +170,7 @@ process.stdin.on('end', () => process.exit(0)); process.stdin.resume();`;
     const starts: number[] = [];
     let inFlight = 0;
     let maxInFlight = 0;
-    const client = new DynamoDBClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      maxAttempts: 2,
-      requestHandler: { connectionTimeout: 500, requestTimeout: 2000 },
-    });
+    const client = testClient(endpoint);
     client.middlewareStack.add(
       (next, context) => async (args) => {
         calls.push(String(context.commandName));
