@@ -45,7 +45,7 @@ describe('the 2025 session record', () => {
       expiresAt: T0 + IDLE_MS,
       version: 1,
     });
-    expect(record('s2', 'alice').principal).toBe('alice');
+    expect(record('s2', 'alice').principal).toBe('client alice');
   });
 
   it('loads the session a request names: 400 without the header or with a foreign version, 404 for an unknown or foreign one', async () => {

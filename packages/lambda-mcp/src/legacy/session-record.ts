@@ -4,6 +4,7 @@
 import type { AuthInfo, JSONRPCRequest, LoggingLevel } from '@modelcontextprotocol/server';
 import { HttpError, StoreConflictError, StoreUnavailableError } from '../errors.js';
 import { RpcCode } from '../http/responses.js';
+import { principalOf } from '../principal.js';
 import type { SessionPatch, SessionRecord, SessionStore } from '../stores/types.js';
 import { LEGACY_PROTOCOL_VERSIONS } from './versions.js';
 
@@ -42,7 +43,8 @@ export function newSessionRecord(o: {
     expiresAt: o.now + o.idleMs,
     version: 1,
   };
-  if (o.authInfo?.clientId) record.principal = o.authInfo.clientId;
+  const principal = principalOf(o.authInfo);
+  if (principal !== undefined) record.principal = principal;
   return record;
 }
 
@@ -69,7 +71,7 @@ export async function loadSession(
   // limits of their own, e.g. DynamoDB's 2 KB, that would otherwise turn it into a 503).
   if (!isPlausibleSessionId(id)) throw new HttpError(404, RpcCode.SessionNotFound, 'Session not found');
   const session = await sessions.get(id);
-  if (!session || (session.principal !== undefined && session.principal !== authInfo?.clientId)) {
+  if (!session || (session.principal !== undefined && session.principal !== principalOf(authInfo))) {
     throw new HttpError(404, RpcCode.SessionNotFound, 'Session not found');
   }
   return session;
