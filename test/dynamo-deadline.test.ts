@@ -2,6 +2,7 @@
 // (STORE_TIMEOUT_MS, retries included), so a 2025 request answers 503 + Retry-After + a JSON-RPC error within
 // it instead of hanging for as long as the store stalls; after SIGCONT the same session continues with
 // nothing lost. The event-log poller keeps at most one call in flight and backs off while the store stalls.
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
   ConfigError,
   createLambdaMcp,
@@ -10,7 +11,9 @@ import {
   storesFromEnv,
 } from 'lambda-mcp';
 import { createDynamoStores } from 'lambda-mcp/dynamodb';
+import { InvocationDeadlineError, toLambdaHandler } from 'lambda-mcp/lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionUrlEvent } from '../packages/lambda-mcp/src/adapters/lambda/fixtures.js';
 import { EventFeed } from '../packages/lambda-mcp/src/events/feed.js';
 import type { BusEvent } from '../packages/lambda-mcp/src/events/model.js';
 import { type ChildDynamo, startChildDynamo } from '../packages/lambda-mcp/test/dynamo-harness.js';
@@ -110,6 +113,76 @@ describe('store deadline (dynalite frozen)', () => {
     const after = await post(handler, echo(4, 'after'), headers);
     expect(after.status).toBe(200);
     expect((await after.json()).result.content).toEqual([{ type: 'text', text: 'after' }]);
+  }, 15_000);
+
+  it('on Lambda, answers 503 before the function times out when the time left is under the store deadline', async () => {
+    // The default 3000 ms store deadline, but only 1200 ms left in the invocation and a 1000 ms margin: the
+    // adapter answers at ~200 ms instead of letting the call run the function into its timeout.
+    const stores: EnvStores = await storesFromEnv(
+      { STORE: 'dynamodb', DYNAMODB_ENDPOINT: dynamo.endpoint, SESSION_TABLE_NAME: await dynamo.newTable() },
+      () => {},
+    );
+    cleanups.push(() => stores.close());
+    const core = createLambdaMcp(createTestServer, {
+      ...stores.options,
+      requestStateKey: TEST_KEY,
+      sse: 'poll',
+      onerror: () => {},
+    });
+    const reported: unknown[] = [];
+    const handler = toLambdaHandler(core, {
+      deadlineMarginMs: 1000,
+      onError: (error) => reported.push(error),
+    });
+    const event = (body: unknown, headers: Record<string, string> = {}) =>
+      functionUrlEvent({
+        requestContext: {
+          ...functionUrlEvent().requestContext,
+          http: { ...functionUrlEvent().requestContext.http, method: 'POST' },
+        },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...headers,
+        },
+        body: JSON.stringify(body),
+      });
+    const roomy = { getRemainingTimeInMillis: () => 60_000 };
+    const init = (await handler(
+      event(initializeMessage('2025-11-25', 'deadline')),
+      roomy,
+    )) as APIGatewayProxyStructuredResultV2;
+    expect(init.statusCode).toBe(200);
+    const sessionId = (init.headers as Record<string, string>)['mcp-session-id'] as string;
+    const headers = { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' };
+
+    dynamo.pause();
+    let elapsed: number;
+    let during: APIGatewayProxyStructuredResultV2;
+    try {
+      const started = Date.now();
+      during = (await handler(event(echo(2, 'during'), headers), {
+        getRemainingTimeInMillis: () => 1200 - (Date.now() - started),
+      })) as APIGatewayProxyStructuredResultV2;
+      elapsed = Date.now() - started;
+    } finally {
+      dynamo.resume();
+    }
+    expect(during.statusCode).toBe(503);
+    expect((during.headers as Record<string, string>)['retry-after']).toBe('1');
+    expect(JSON.parse(during.body as string)).toMatchObject({ error: { code: -32603 } });
+    expect(elapsed).toBeGreaterThanOrEqual(150);
+    expect(elapsed).toBeLessThan(200 + MARGIN_MS);
+    expect(reported.some((error) => error instanceof InvocationDeadlineError)).toBe(true);
+    console.log(
+      `dynamo-deadline: Lambda answered 503 after ${elapsed} ms with 1200 ms left (store deadline 3000 ms)`,
+    );
+    // The session is intact and serves the next invocation.
+    const after = (await handler(
+      event(echo(3, 'after'), headers),
+      roomy,
+    )) as APIGatewayProxyStructuredResultV2;
+    expect(after.statusCode).toBe(200);
   }, 15_000);
 
   it('bounds a caller’s own client too (createDynamoStores timeoutMs), retries included', async () => {

@@ -114,3 +114,12 @@ function describeEvent(event: unknown): string {
 export class StreamCutOffError extends LambdaMcpError {
   override name = 'StreamCutOffError';
 }
+
+/**
+ * The Lambda invocation's time ran short (its remaining time minus the adapter's margin) before the app had
+ * an answer: the adapter answered 503 + `Retry-After` in its place, so the function never runs into its
+ * timeout. Reported to the adapter's `onError`; the work still under way is not awaited.
+ */
+export class InvocationDeadlineError extends LambdaMcpError {
+  override name = 'InvocationDeadlineError';
+}

@@ -150,6 +150,7 @@ describe('the public surface', () => {
           "StreamingLambdaHandlerOptions",
         ],
         "values": [
+          "InvocationDeadlineError",
           "UnsupportedEventError",
           "toLambdaHandler",
           "toStreamingLambdaHandler",

@@ -2,7 +2,7 @@
 // behind API Gateway REST or HTTP APIs, Lambda Function URLs or an Application Load Balancer, buffered or
 // with response streaming. The per-event-shape processors, body and deadline helpers stay internal.
 
-export { UnsupportedEventError } from '../../errors.js';
+export { InvocationDeadlineError, UnsupportedEventError } from '../../errors.js';
 // Types: the buffered handler and its options.
 export type { LambdaHandlerOptions, LambdaHttpHandler } from './handler.js';
 export { toLambdaHandler } from './handler.js';

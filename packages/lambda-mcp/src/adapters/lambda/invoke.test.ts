@@ -1,6 +1,7 @@
 // Tests of the shared invoke path on its own: what reaches the app and `onOtherEvent`, the 500 answer, a
 // Request that cannot be built, and the deadline timers cleared whatever the delivery does.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { InvocationDeadlineError } from '../../errors.js';
 import { INTERNAL_ERROR_BODY } from '../../http/responses.js';
 import { functionUrlEvent, httpApiEvent, sqsEvent } from './fixtures.js';
 import { createInvoke, type Delivery, type HttpExchange } from './invoke.js';
@@ -79,5 +80,57 @@ describe('createInvoke', () => {
     });
     await expect(broken).rejects.toThrow('delivery failed');
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('answers 503 + Retry-After when the deadline comes before the app, and reports it', async () => {
+    vi.useFakeTimers();
+    const onError = vi.fn();
+    let finish: (response: Response) => void = () => {};
+    const slow: FetchHandler = {
+      fetch: () => new Promise<Response>((resolve) => (finish = resolve)),
+    };
+    const invoke = createInvoke(slow, { onError, deadlineMarginMs: 1000 });
+    const context = { getRemainingTimeInMillis: () => 1500 };
+    const answered = invoke(httpApiEvent(), context, echo);
+    await vi.advanceTimersByTimeAsync(499);
+    expect(onError).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    const text = await answered;
+    expect(text.startsWith('503 ')).toBe(true);
+    expect(JSON.parse(text.slice(4))).toEqual({
+      jsonrpc: '2.0',
+      id: null,
+      error: {
+        code: -32603,
+        message: 'Service Unavailable: the request did not finish within the function timeout',
+      },
+    });
+    expect(onError).toHaveBeenCalledTimes(1);
+    expect(onError.mock.calls[0]?.[0]).toBeInstanceOf(InvocationDeadlineError);
+    // The app's late answer changes nothing and is not reported as a failure.
+    finish(new Response('late'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(onError).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves an answer the app gave in time alone, headers included', async () => {
+    vi.useFakeTimers();
+    const onError = vi.fn();
+    const app: FetchHandler = {
+      fetch: async () => new Response('ok', { status: 201, headers: { 'x-app': '1' } }),
+    };
+    const invoke = createInvoke(app, { onError, deadlineMarginMs: 1000 });
+    const response = await invoke<Response>(
+      httpApiEvent(),
+      { getRemainingTimeInMillis: () => 1500 },
+      {
+        other: () => Promise.reject(new Error('not an HTTP event')),
+        http: async ({ request, fetch, deadline }) => fetch(request(deadline.signal)),
+      },
+    );
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-app')).toBe('1');
+    expect(onError).not.toHaveBeenCalled();
   });
 });

@@ -1,8 +1,8 @@
 // The one invoke path of the Lambda adapter, shared by the buffered and the streaming handler: detect the event
 // shape (or hand other events to `onOtherEvent`), start the deadline, hold each Request while it is in flight,
 // and turn an app failure into the 500 answer. The handlers only deliver what comes out.
-import { UnsupportedEventError } from '../../errors.js';
-import { INTERNAL_ERROR_BODY } from '../../http/responses.js';
+import { InvocationDeadlineError, UnsupportedEventError } from '../../errors.js';
+import { INTERNAL_ERROR_BODY, jsonRpcErrorResponse, RpcCode } from '../../http/responses.js';
 import { type Deadline, startDeadline } from './deadline.js';
 import { type DetectedEvent, detectEvent } from './detect.js';
 import type { FetchHandler, LambdaContextLike } from './types.js';
@@ -42,7 +42,10 @@ export interface HttpExchange {
    * Throws whatever building throws (a malformed URL, say): the invocation then rejects with it.
    */
   request(signal: AbortSignal): Request;
-  /** Calls `app.fetch` with `request` and, when there is one, the Lambda context. */
+  /**
+   * Calls `app.fetch` with `request` and, when there is one, the Lambda context. Resolves a 503 when
+   * `deadline.signal` aborts first (see {@link answerBeforeDeadline}).
+   */
   fetch(request: Request): Promise<Response>;
   /** Reports `error` to `onError` and returns the 500 response with a JSON-RPC "Internal error" body. */
   fail(error: unknown): Response;
@@ -105,7 +108,12 @@ export function createInvoke(app: FetchHandler, options: InvokeOptions = {}): In
           held.push(request);
           return request;
         },
-        fetch: (request) => app.fetch(request, context ? { lambdaContext: context } : undefined),
+        fetch: (request) =>
+          answerBeforeDeadline(
+            app.fetch(request, context ? { lambdaContext: context } : undefined),
+            deadline.signal,
+            onError,
+          ),
         fail,
       });
     } finally {
@@ -113,4 +121,48 @@ export function createInvoke(app: FetchHandler, options: InvokeOptions = {}): In
       deadline.dispose();
     }
   };
+}
+
+/**
+ * `answer`, unless the invocation's deadline signal aborts first: then a 503 with `Retry-After` and a JSON-RPC
+ * error, so a request waiting on a slow store (whose own deadline may be longer than the time left) never runs
+ * the function into its timeout. What the app still does is left to finish or fail on its own; a late
+ * rejection is reported, not thrown. A response the app returned in time (an SSE stream, say) is untouched.
+ */
+function answerBeforeDeadline(
+  answer: Promise<Response>,
+  signal: AbortSignal,
+  onError: (error: unknown) => void,
+): Promise<Response> {
+  if (signal.aborted) return answer;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      answer.catch(onError);
+      onError(
+        new InvocationDeadlineError(
+          'Answered 503: the Lambda invocation was about to time out before the app answered',
+          { cause: signal.reason },
+        ),
+      );
+      resolve(
+        jsonRpcErrorResponse(
+          503,
+          RpcCode.InternalError,
+          'Service Unavailable: the request did not finish within the function timeout',
+          { 'retry-after': '1' },
+        ),
+      );
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    answer.then(
+      (response) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(response);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
