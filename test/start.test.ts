@@ -13,6 +13,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let child: ChildProcess;
 let url: string;
+let startOutput = '';
+
+/** Runs `npm start`'s entry to its exit with `env` added; resolves its exit code and what it printed. */
+function runToExit(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const run = spawn(process.execPath, ['--import', 'tsx', 'examples/aws-monitor/src/serve.ts'], {
+    env: { ...process.env, HOST: '127.0.0.1', MCP_REQUEST_STATE_KEY: '34'.repeat(32), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  run.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  run.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve) => run.once('close', (code) => resolve({ code, stdout, stderr })));
+}
 
 beforeAll(async () => {
   child = spawn(process.execPath, ['--import', 'tsx', 'examples/aws-monitor/src/serve.ts'], {
@@ -25,7 +45,8 @@ beforeAll(async () => {
     child.once('exit', (code) => reject(new Error(`the server exited (${code}): ${output}`)));
     child.stdout?.on('data', (chunk: string) => {
       output += chunk;
-      const match = output.match(/listening on (http:\/\/127\.0\.0\.1:\d+\/mcp)/);
+      const match = output.match(/listening on (http:\/\/127\.0\.0\.1:\d+\/mcp).*\n.*\n/);
+      startOutput = output;
       if (match?.[1]) resolve(match[1]);
     });
   });
@@ -97,5 +118,22 @@ describe('npm start (the reference server on node:http)', () => {
       req.end('{"jsonrpc":"2.0","id":1,"method":"ping"}');
     });
     expect(rebound).toBe(403);
+  });
+
+  it('prints, after its URL, the one command to try next', () => {
+    expect(startOutput).toContain(`try it: npx lambda-mcp-client connect --url ${url}\n`);
+  });
+
+  it('a taken port: one line naming PORT, exit 1, no stack', async () => {
+    const taken = await runToExit({ PORT: new URL(url).port });
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toBe(`port ${new URL(url).port} is in use: set PORT (e.g. PORT=3001 npm start)\n`);
+    expect(taken.stdout).toBe('');
+  });
+
+  it('a setting that is not valid: its message alone, exit 2', async () => {
+    const bad = await runToExit({ PORT: '0', SSE_MODE: 'sometimes' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('lambda-mcp: SSE_MODE must be live or poll; got "sometimes"\n');
   });
 });
