@@ -9,9 +9,18 @@ import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 
-async function probe(
-  ...args: string[]
-): Promise<Record<string, number> & { statuses?: Record<string, number> }> {
+/** What the probe prints: its figures in MiB and counts (each scenario a subset), and HTTP status counts. */
+interface ProbeResult {
+  grownMiB: number;
+  heldMiB: number;
+  left: number;
+  opened: number;
+  subscribers: number;
+  dropped: number;
+  statuses: Record<string, number>;
+}
+
+async function probe(...args: string[]): Promise<ProbeResult> {
   const { stdout } = await run(
     process.execPath,
     ['--expose-gc', '--import', 'tsx', 'test/support/memory-probe.ts', ...args],
@@ -19,7 +28,7 @@ async function probe(
       timeout: 60_000,
     },
   );
-  const result = JSON.parse(stdout.trim().split('\n').at(-1) as string);
+  const result = JSON.parse(stdout.trim().split('\n').at(-1) as string) as ProbeResult;
   console.log(`memory-bounds ${args.join(' ')}: ${JSON.stringify(result)}`);
   return result;
 }
