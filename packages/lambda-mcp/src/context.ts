@@ -15,6 +15,12 @@ export interface LambdaMcpContext extends McpRequestContext {
   session?: SessionRecord;
   /** The Lambda invocation's context (remaining time, memory, request id) when served by the Lambda adapter. */
   lambdaContext?: LambdaContextLike;
+  /**
+   * Present when lambda-mcp verifies tokens itself (`AUTH_ISSUER` / the `auth` option): the scope that grants
+   * administrative tools and whether this caller's verified token holds it. A factory registers its
+   * administrative tools only when `isAdmin` is true, so other callers neither see nor call them.
+   */
+  auth?: { adminScope: string; isAdmin: boolean };
 }
 
 /** Builds a fresh server for one request; the same factory serves every protocol revision. */

@@ -145,3 +145,39 @@ describe('the core', () => {
     expect(errors.map((e) => e.message)).toEqual(['a bug', 'logging failed']);
   });
 });
+
+describe('the core without and with auth', () => {
+  it('passes an adapter-supplied authInfo through to the factory while auth is off', async () => {
+    let seen: unknown;
+    const handler = createLambdaMcp(
+      (ctx) => {
+        seen = { authInfo: ctx.authInfo, auth: ctx.auth };
+        return factory(ctx);
+      },
+      { requestStateKey: KEY },
+    );
+    const authInfo = { token: 't', clientId: 'from-adapter', scopes: ['x'] };
+    const response = await handler.fetch(post(initialize), { authInfo });
+    expect(response.status).toBe(200);
+    expect(seen).toEqual({ authInfo, auth: undefined });
+  });
+
+  it('answers the metadata paths 404 while auth is off, and serves them without a token when it is on', async () => {
+    const path = 'http://127.0.0.1/.well-known/oauth-protected-resource/mcp';
+    const off = await core().handler.fetch(new Request(path));
+    expect(off.status).toBe(404);
+    const { handler } = core({ auth: { issuer: 'https://auth.example.com' } });
+    const on = await handler.fetch(new Request(path));
+    expect(on.status).toBe(200);
+    expect(((await on.json()) as { resource: string }).resource).toBe(URL_);
+  });
+
+  it('ignores an adapter-supplied authInfo when auth is on: no token, no entry', async () => {
+    const { handler, records } = core({ auth: { issuer: 'https://auth.example.com' } });
+    const response = await handler.fetch(post(initialize), {
+      authInfo: { token: 't', clientId: 'from-adapter', scopes: [] },
+    });
+    expect(response.status).toBe(401);
+    expect(records[0]).toMatchObject({ era: 'edge', status: 401 });
+  });
+});

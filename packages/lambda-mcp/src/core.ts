@@ -4,6 +4,9 @@
 // (Lambda, node:http) only convert; setup (environment, stores, local serving) sits above.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type AuthInfo, isLegacyRequest } from '@modelcontextprotocol/server';
+import { hasScope } from './auth/claims.js';
+import { type AuthGate, createAuthGate } from './auth/gate.js';
+import { isMetadataPath, metadataResponse } from './auth/metadata.js';
 import type { LambdaMcpServerFactory } from './context.js';
 import { HttpError, LambdaMcpError, StoreUnavailableError } from './errors.js';
 import { EventFeed } from './events/feed.js';
@@ -61,11 +64,20 @@ export function createLambdaMcp(
   // What the adapter passed with the request reaches the factory through the request's async context, and
   // every server the factory returns is checked to come from the SDK copy lambda-mcp uses.
   const scope = new AsyncLocalStorage<RequestScope>();
+  // With `auth` on, the gate checks every MCP request's bearer token (its JWT verifier loads on first use).
+  const { auth } = o;
+  const gate: AuthGate | undefined = auth && createAuthGate(auth, { now, onerror });
   let copyReported = false;
   const withInvocation: LambdaMcpServerFactory = async (ctx) => {
     const current = scope.getStore();
     const lambdaContext = current?.extras.lambdaContext;
-    const server = await factory(lambdaContext ? { ...ctx, lambdaContext } : ctx);
+    const server = await factory({
+      ...ctx,
+      ...(lambdaContext && { lambdaContext }),
+      ...(auth && {
+        auth: { adminScope: auth.adminScope, isAdmin: hasScope(ctx.authInfo, auth.adminScope) },
+      }),
+    });
     const copyError = checkServerCopy(server);
     if (!copyError) return server;
     if (current) current.copyError = copyError;
@@ -122,14 +134,31 @@ export function createLambdaMcp(
   };
 
   const route = async (request: Request, seen: Seen, current: RequestScope): Promise<Response> => {
+    const { endpointPath } = current.extras;
+    if (auth) {
+      // The metadata documents are public (open CORS, no token): clients read them to learn how to get one.
+      const metadata = metadataResponse(auth, request, endpointPath);
+      if (metadata) return metadata;
+    } else if (isMetadataPath(new URL(request.url).pathname)) {
+      return jsonRpcErrorResponse(
+        404,
+        RpcCode.ServerError,
+        'Not Found: this endpoint needs no authorization',
+      );
+    }
     const early = checkEdge(request, edge);
     if (early) return early;
+    let authInfo = current.extras.authInfo;
+    if (gate) {
+      const verified = await gate.authenticate(request, endpointPath);
+      if (verified instanceof Response) return verified;
+      authInfo = verified;
+    }
     let body: PostBody | undefined;
     if (request.method === 'POST') body = await readPostBody(request, o.maxBodyBytes);
     seen.body = body;
     const isLegacy = body?.kind === 'invalid' || (await isLegacyRequest(request, body?.value));
     seen.era = isLegacy ? 'legacy' : 'modern';
-    const { authInfo } = current.extras;
     const response = isLegacy
       ? await legacy.handle(request, body, authInfo)
       : await serveModern(request, body, authInfo, current);

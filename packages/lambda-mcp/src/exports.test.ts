@@ -43,6 +43,7 @@ describe('the public surface', () => {
     expect(surface('index.ts', await import('./index.js'))).toMatchInlineSnapshot(`
       {
         "types": [
+          "AuthOptions",
           "EnvStores",
           "EventFeed",
           "EventInput",
@@ -92,7 +93,9 @@ describe('the public surface', () => {
           "TaskStateError",
           "UnsupportedEventError",
           "createLambdaMcp",
+          "hasScope",
           "ingestSns",
+          "isClientRejection",
           "isSnsEvent",
           "optionsFromEnv",
           "resolveOptions",

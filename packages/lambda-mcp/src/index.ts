@@ -3,6 +3,9 @@
 // `lambda-mcp/node`), the DynamoDB stores in `lambda-mcp/dynamodb`. Every export is a deliberate part of the
 // surface (`exports.test.ts` holds the list); internals stay importable from their source files only.
 
+// OAuth 2.1 resource server: the `auth` option's type, and the scope test tools gate admin actions with.
+export { hasScope } from './auth/claims.js';
+export type { AuthOptions } from './auth/config.js';
 // Types: what a factory receives and returns.
 export type { LambdaMcpContext, LambdaMcpServerFactory } from './context.js';
 // The core and its options.
@@ -48,7 +51,7 @@ export type {
   RequestRecord,
   ResolvedOptions,
 } from './options.js';
-export { resolveOptions } from './options.js';
+export { isClientRejection, resolveOptions } from './options.js';
 export { optionsFromEnv } from './setup/env.js';
 export type { EnvStores } from './setup/stores-from-env.js';
 export { storesFromEnv } from './setup/stores-from-env.js';

@@ -14,7 +14,8 @@ const LAYERS: { name: string; match: (path: string) => boolean }[] = [
   { name: 'leaf', match: (p) => ['errors.ts', 'guards.ts', 'invocation.ts', 'principal.ts'].includes(p) },
   {
     name: 'base',
-    match: (p) => /^(adapters|http|stores|events|tasks|dynamodb)\//.test(p) || p === 'request-state-key.ts',
+    match: (p) =>
+      /^(adapters|http|stores|events|tasks|dynamodb|auth)\//.test(p) || p === 'request-state-key.ts',
   },
   { name: 'options', match: (p) => ['options.ts', 'context.ts', 'request-record.ts'].includes(p) },
   { name: 'leg', match: (p) => /^(modern|legacy)\//.test(p) },
@@ -27,6 +28,7 @@ const LAYERS: { name: string; match: (path: string) => boolean }[] = [
 const BASE_MAY_IMPORT: Record<string, readonly string[]> = {
   adapters: ['http'],
   http: [],
+  auth: ['http'],
   stores: [],
   tasks: ['stores'],
   events: ['stores'],

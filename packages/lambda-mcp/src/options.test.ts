@@ -69,3 +69,23 @@ describe('resolveOptions', () => {
     expect([copy.streamCapacity, copy.requestStateKey]).toEqual([8, KEY]);
   });
 });
+
+describe('resolveOptions with auth', () => {
+  it('resolves the auth option once, with its defaults, and leaves it off by default', () => {
+    expect(resolveOptions({ requestStateKey: KEY }).auth).toBeUndefined();
+    const o = resolveOptions({ requestStateKey: KEY, auth: { issuer: 'https://auth.example.com' } });
+    expect(o.auth).toEqual({
+      issuer: 'https://auth.example.com',
+      requiredScopes: [],
+      adminScope: 'mcp:admin',
+      scopesSupported: ['mcp:admin'],
+    });
+    expect(resolveOptions({ ...o, sse: 'poll' }).auth).toEqual(o.auth);
+  });
+
+  it('stops on an invalid auth option with a ConfigError naming it', () => {
+    expect(() =>
+      resolveOptions({ requestStateKey: KEY, auth: { issuer: 'https://a.example', adminScope: 'a b' } }),
+    ).toThrow(/^auth\.adminScope must be OAuth scope tokens/);
+  });
+});

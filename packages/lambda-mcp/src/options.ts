@@ -10,6 +10,7 @@ import {
   type ServerNotifier,
 } from '@modelcontextprotocol/server';
 import type { SNSEvent } from 'aws-lambda';
+import { type AuthOptions, type ResolvedAuth, resolveAuth } from './auth/config.js';
 import type { EventFeed, PublishResult } from './events/feed.js';
 import { type GlobalEventLog, MemoryGlobalEventLog } from './events/global-log.js';
 import { DEFAULT_MAX_EVENT_BYTES, type EventInput } from './events/model.js';
@@ -120,14 +121,30 @@ export interface LambdaMcpOptions {
   onerror?: (error: Error) => void;
   /** Reports every request once its response is ready (logs, metrics); must not throw. */
   onrequest?: (record: RequestRecord) => void;
+  /**
+   * Makes the endpoint an OAuth 2.1 resource server: every MCP request of every revision needs a bearer token
+   * the issuer signed for this resource, and `/.well-known/oauth-protected-resource` (also suffixed with the
+   * endpoint path) serves the RFC 9728 metadata. The verified token becomes the factory's `ctx.authInfo`, and
+   * `ctx.auth` says whether it holds the admin scope. Read from the AUTH_* variables by `optionsFromEnv`.
+   * Default: off (an adapter-supplied `authInfo` is passed through).
+   */
+  auth?: AuthOptions;
   /** Clock, for tests. */
   now?: () => number;
 }
 
 /** Per-request inputs besides the request itself. */
 export interface LambdaMcpRequestOptions extends FetchExtras {
-  /** Validated authentication of the caller (pass-through; lambda-mcp verifies no token itself). */
+  /**
+   * Validated authentication of the caller, passed through to the factory when the `auth` option is off; with
+   * it on, lambda-mcp verifies the request's token itself and this is ignored.
+   */
   authInfo?: AuthInfo;
+  /**
+   * The path the endpoint is mounted at (`serveLocal` passes it), so the root metadata document names the
+   * endpoint. Default: the request's own path, and `/mcp` for the root metadata document.
+   */
+  endpointPath?: string;
 }
 
 /** What {@link LambdaMcpOptions.onrequest} reports of each request once its response is ready. */
@@ -212,8 +229,11 @@ export interface ResolvedOptions
       | 'requestStateKey'
       | 'healthIntervalMs'
       | 'allowedOrigins'
+      | 'auth'
     >
   > {
+  /** The `auth` option checked and with its defaults; absent when auth is off. */
+  auth?: ResolvedAuth;
   allowedOrigins: readonly string[];
   allowedHosts?: readonly string[];
   maxResponseBytes?: number;
@@ -240,6 +260,17 @@ const clientRejections = new WeakSet<Error>();
 /** Marks `error` as reported for a request the SDK answered with a 4xx, so the default `onerror` skips it. */
 export function markClientRejection(error: Error): void {
   clientRejections.add(error);
+}
+
+/**
+ * Whether `error` is the SDK's report of a request it answered with a 4xx (a client's mistake, answered and
+ * recorded by `onrequest` already), so a custom `onerror` can leave it out of its error log.
+ *
+ * @example
+ * onerror: (error) => { if (!isClientRejection(error)) logger.error('server error', error); }
+ */
+export function isClientRejection(error: Error): boolean {
+  return clientRejections.has(error);
 }
 
 /** The default `onerror`: an unexpected error goes to stderr, one record with its stack; rejections do not. */
@@ -299,6 +330,7 @@ export function resolveOptions(options: LambdaMcpOptions | ResolvedOptions = {})
     compression: options.compression ?? false,
     requestStateKey: key,
     requestState: createRequestStateCodec({ key }),
+    auth: options.auth ? resolveAuth(options.auth) : undefined,
     onerror: options.onerror ?? printUnexpectedError,
     now: options.now ?? Date.now,
   };

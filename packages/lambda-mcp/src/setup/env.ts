@@ -1,5 +1,6 @@
 // Options that every entry point (local server, Lambda handler, conformance fixture) reads from the
 // environment the same way, so one variable means one thing everywhere.
+import { authFromEnv } from '../auth/config.js';
 import { ConfigError } from '../errors.js';
 import type { LambdaMcpOptions } from '../options.js';
 
@@ -8,7 +9,9 @@ import type { LambdaMcpOptions } from '../options.js';
  * `poll`, see `LambdaMcpOptions.sse`) `MAX_STREAM_SECONDS` (longest a live GET stream stays open before
  * a clean close the client resumes from; 0 = no limit), `EVENT_POLL_INTERVAL_MS` (how often an instance
  * with open streams reads a shared event log) and `MEMORY_MAX_SESSIONS` (most sessions the default in-memory
- * store holds; the least recently active goes first). `MCP_REQUEST_STATE_KEY` is read by `createLambdaMcp`
+ * store holds; the least recently active goes first), and the OAuth resource-server settings `AUTH_ISSUER` (turns
+ * auth on), `AUTH_AUDIENCE`, `AUTH_JWKS_URL`, `AUTH_REQUIRED_SCOPES` and `AUTH_ADMIN_SCOPE` (see
+ * `LambdaMcpOptions.auth`). `MCP_REQUEST_STATE_KEY` is read by `createLambdaMcp`
  * itself; the stores by `storesFromEnv`. Throws a ConfigError naming the key for an invalid value.
  *
  * @example
@@ -52,5 +55,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): LambdaMcpO
     }
     options.maxSessions = count;
   }
+  const auth = authFromEnv(env);
+  if (auth) options.auth = auth;
   return options;
 }

@@ -25,7 +25,9 @@ export interface LocalMcpServer {
 }
 
 /**
- * Serves `handler` at `path` (default `/mcp`) on node:http; other paths answer 404.
+ * Serves `handler` at `path` (default `/mcp`) on node:http, with its OAuth protected-resource metadata paths
+ * (`/.well-known/oauth-protected-resource` and the same suffixed with `path`, answered when `auth` is on);
+ * other paths answer 404.
  *
  * @example
  * const mcp = createLambdaMcp(factory, localServerOptions('127.0.0.1'));
