@@ -1,7 +1,8 @@
 // scripts/setup-infrastructure.sh and scripts/cleanup-infrastructure.sh, run against a recording stand-in
 // `aws` first on PATH (each call's argv logged as one JSON line, answers from a small state file): the exact
-// AWS commands, the env file written, idempotence, --dry-run, and shellcheck on both scripts.
-import { spawn, spawnSync } from 'node:child_process';
+// AWS commands, the env file written (the AUTH_* settings from --auth-issuer or a deployed stack's outputs
+// included), idempotence, --dry-run, and shellcheck on both scripts.
+import { spawn } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -16,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { createTableInput } from 'lambda-mcp/dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shellcheck, shouldLintShell } from './shellcheck.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SETUP = join(ROOT, 'scripts/setup-infrastructure.sh');
@@ -118,6 +120,13 @@ switch (command) {
     state.topics = state.topics.filter((arn) => arn !== opt('--topic-arn'));
     save();
     break;
+  case 'cloudformation describe-stacks': {
+    const outputs = (state.stacks || {})[opt('--stack-name')];
+    if (!outputs) fail('ValidationError', 'DescribeStacks', 'Stack with id ' + opt('--stack-name') + ' does not exist');
+    if (opt('--query') !== 'Stacks[0].Outputs' || opt('--output') !== 'json') process.exit(2);
+    print(JSON.stringify(outputs, null, 4));
+    break;
+  }
   case 'iam get-role':
     print(role('GetRole').arn);
     break;
@@ -169,6 +178,8 @@ interface AwsState {
   tables: Record<string, { region: string; ttl: string | null; pitr: boolean }>;
   topics: string[];
   roles: Record<string, { arn: string; trust: unknown; policies: Record<string, unknown> }>;
+  /** Deployed stacks' outputs, by stack name, as describe-stacks lists them. */
+  stacks?: Record<string, { OutputKey: string; OutputValue: string; Description?: string }[]>;
   errors?: Record<string, string>;
 }
 
@@ -295,8 +306,8 @@ function monitorActions(): string[] {
 
 const sorted = (values: string[]) => [...values].sort();
 
-/** The role's inline policy as the scripts must write it. */
-function expectedPolicy(topicArn?: string): string {
+/** The role's inline policy as the scripts must write it (with a function name, its self-invocation). */
+function expectedPolicy(topicArn?: string, functionName?: string): string {
   const logs = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/*`;
   return JSON.stringify({
     Version: '2012-10-17',
@@ -328,6 +339,16 @@ function expectedPolicy(topicArn?: string): string {
       },
       ...(topicArn
         ? [{ Sid: 'Notifications', Effect: 'Allow', Action: ['sns:Publish'], Resource: topicArn }]
+        : []),
+      ...(functionName
+        ? [
+            {
+              Sid: 'SelfInvoke',
+              Effect: 'Allow',
+              Action: ['lambda:InvokeFunction'],
+              Resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${functionName}`,
+            },
+          ]
         : []),
     ],
   });
@@ -762,15 +783,10 @@ describe('cleanup-infrastructure.sh', { timeout: 120_000 }, () => {
 });
 
 describe('the infrastructure scripts', () => {
-  it('pass shellcheck -x', () => {
-    const result = spawnSync('shellcheck', ['-x', SETUP, CLEANUP], { cwd: ROOT, encoding: 'utf8' });
-    if (result.error) {
-      expect.fail(
-        `shellcheck could not run (${result.error.message}): install it (apt-get install shellcheck) — CI does`,
-      );
-    }
-    expect(`${result.stdout}${result.stderr}`).toBe('');
-    expect(result.status).toBe(0);
+  it.runIf(shouldLintShell())('pass shellcheck -x', () => {
+    const { output, status } = shellcheck([SETUP, CLEANUP], ROOT);
+    expect(output).toBe('');
+    expect(status).toBe(0);
   });
 
   it('are executable, strict (set -euo pipefail), and source the one shared helper file', () => {
@@ -782,5 +798,262 @@ describe('the infrastructure scripts', () => {
       expect(text).toContain('source "$(dirname "${BASH_SOURCE[0]}")/infra-common.sh"');
     }
     expect(readFileSync(join(ROOT, 'scripts/infra-common.sh'), 'utf8')).toContain('aws_check()');
+  });
+});
+
+/** A deployed McpStack's outputs, as CloudFormation lists them, from name/value pairs. */
+function outputs(values: Record<string, string>) {
+  return Object.entries(values).map(([OutputKey, OutputValue]) => ({
+    OutputKey,
+    OutputValue,
+    Description: '',
+  }));
+}
+const POOL = 'eu-west-1_AbCdEf123';
+const COGNITO_ISSUER = `https://cognito-idp.${REGION}.amazonaws.com/${POOL}`;
+const TOKEN_URL = `https://lambda-mcp-0f1e2d3c.auth.${REGION}.amazoncognito.com/oauth2/token`;
+/** The outputs of a stack deployed with auth=cognito (infra/lib/auth.ts names them). */
+const COGNITO_STACK = outputs({
+  FunctionUrl: 'https://abc.lambda-url.eu-west-1.on.aws/',
+  TableName: 'LambdaMcp-SessionTable-XYZ',
+  AuthIssuer: COGNITO_ISSUER,
+  UserPoolId: POOL,
+  TokenUrl: TOKEN_URL,
+  AgentClientId: 'agentclient123',
+  PublicClientId: 'publicclient456',
+  AuthClientIds: 'agentclient123,publicclient456',
+  AuthRequiredScopes: 'lambda-mcp/mcp:tools',
+  AuthAdminScope: 'lambda-mcp/mcp:admin',
+});
+/** What --from-stack writes for that stack, in the env file's order. */
+const COGNITO_ENV = [
+  `AUTH_ISSUER=${COGNITO_ISSUER}`,
+  'AUTH_CLIENT_IDS=agentclient123,publicclient456',
+  'AUTH_REQUIRED_SCOPES=lambda-mcp/mcp:tools',
+  'AUTH_ADMIN_SCOPE=lambda-mcp/mcp:admin',
+  `AUTH_TOKEN_URL=${TOKEN_URL}`,
+  'AUTH_AGENT_CLIENT_ID=agentclient123',
+  'AUTH_PUBLIC_CLIENT_ID=publicclient456',
+];
+const describeStack = (name: string) => [
+  ...['cloudformation', 'describe-stacks', '--stack-name', name, '--region', REGION],
+  ...['--query', 'Stacks[0].Outputs', '--output', 'json'],
+];
+/** expectedEnv() with the auth lines inserted where the script puts them (after the owned keys). */
+function envWithAuth(auth: string[]): string[] {
+  const base = expectedEnv();
+  const at = base.indexOf(`LAMBDA_ROLE_ARN=${ROLE_ARN}`) + 1;
+  return [...base.slice(0, at), ...auth, ...base.slice(at)];
+}
+const NO_AUTH_NOTE = 'note: no AUTH_ISSUER in .env: the server takes requests without a token';
+
+describe('setup-infrastructure.sh: auth settings', { timeout: 120_000 }, () => {
+  it('reads only outputs that template.yaml declares (the CDK stack has the same, infra/test checks)', () => {
+    const template = readFileSync(join(ROOT, 'template.yaml'), 'utf8');
+    const declared = new Set(
+      [...(template.split(/^Outputs:$/m)[1] ?? '').matchAll(/^ {2}(\w+):$/gm)].map((match) => match[1]),
+    );
+    const script = readFileSync(SETUP, 'utf8');
+    const read = [...script.matchAll(/\bAUTH_\w+=(\w+)/g)].map((match) => match[1] as string);
+    expect(read.sort()).toEqual(
+      [
+        'AgentClientId',
+        'AuthAdminScope',
+        'AuthAudience',
+        'AuthClientIds',
+        'AuthIssuer',
+        'AuthRequiredScopes',
+        'PublicClientId',
+        'TokenUrl',
+      ].sort(),
+    );
+    for (const output of [...read, 'PublicEndpointWarning']) expect(declared, output).toContain(output);
+  });
+
+  it("--from-stack writes the Cognito stack's issuer, clients, scopes and token URL, read before any change", async () => {
+    const ws = workspace({ stacks: { LambdaMcp: COGNITO_STACK } });
+    const run = await ws.run(SETUP, ['--no-sns', '--region', REGION, '--from-stack', 'LambdaMcp']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.commands).toEqual([CALLER, describeStack('LambdaMcp'), ...FIRST_RUN.slice(1)]);
+    expect(envSettings(ws.envFile)).toEqual(envWithAuth(COGNITO_ENV));
+    expect(run.stdout).toContain('read: auth settings of stack LambdaMcp');
+    expect(run.stdout).not.toContain(NO_AUTH_NOTE);
+    // The stack's table is not taken: the script's own table is the one it creates and cleanup deletes.
+    expect(envSettings(ws.envFile)).toContain(`SESSION_TABLE_NAME=${TABLE_NAME}`);
+
+    // Again without an auth option: the settings are kept, the stack is not read, nothing changes.
+    const again = await ws.run(SETUP, ['--no-sns']);
+    expect(again.commands).toEqual(SECOND_RUN);
+    expect(envSettings(ws.envFile)).toEqual(envWithAuth(COGNITO_ENV));
+    expect(again.stdout).toMatch(/^Nothing changed: /m);
+  });
+
+  it('--from-stack with --auth-audience adds AUTH_AUDIENCE; a stack with an external issuer gives only that', async () => {
+    const ws = workspace({ stacks: { LambdaMcp: COGNITO_STACK } });
+    await ws.run(SETUP, [
+      '--no-sns',
+      '--region',
+      REGION,
+      '--from-stack',
+      'LambdaMcp',
+      '--auth-audience',
+      'aud-1',
+    ]);
+    const [issuer, ...rest] = COGNITO_ENV;
+    expect(envSettings(ws.envFile)).toEqual(envWithAuth([issuer as string, 'AUTH_AUDIENCE=aud-1', ...rest]));
+
+    const external = workspace({
+      stacks: {
+        Ext: outputs({
+          FunctionUrl: 'https://x.lambda-url.eu-west-1.on.aws/',
+          AuthIssuer: 'https://login.example.com/tenant',
+          AuthAudience: 'https://mcp.example.com/mcp',
+        }),
+      },
+    });
+    const run = await external.run(SETUP, ['--no-sns', '--region', REGION, '--from-stack', 'Ext']);
+    expect(run.code).toBe(0);
+    expect(envSettings(external.envFile)).toEqual(
+      envWithAuth([
+        'AUTH_ISSUER=https://login.example.com/tenant',
+        'AUTH_AUDIENCE=https://mcp.example.com/mcp',
+      ]),
+    );
+  });
+
+  it('--auth-issuer and --auth-audience replace every earlier auth setting; --no-auth drops them all', async () => {
+    const ws = workspace({ stacks: { LambdaMcp: COGNITO_STACK } });
+    await ws.run(SETUP, ['--no-sns', '--region', REGION, '--from-stack', 'LambdaMcp']);
+    const issuer = 'https://login.example.com/realms/mcp';
+    const run = await ws.run(SETUP, [
+      '--no-sns',
+      '--auth-issuer',
+      issuer,
+      '--auth-audience',
+      'https://mcp.example.com/',
+    ]);
+    expect(run.code).toBe(0);
+    // The issuer in place of the old one, the other Cognito lines gone, the new audience appended.
+    expect(envSettings(ws.envFile)).toEqual([
+      ...envWithAuth([`AUTH_ISSUER=${issuer}`]),
+      'AUTH_AUDIENCE=https://mcp.example.com/',
+    ]);
+    expect(run.stdout).toContain('updated: env file .env');
+    expect(run.commands).toEqual(SECOND_RUN);
+
+    const dropped = await ws.run(SETUP, ['--no-sns', '--no-auth']);
+    expect(dropped.code).toBe(0);
+    expect(envSettings(ws.envFile)).toEqual(expectedEnv());
+    expect(dropped.stdout).toContain(NO_AUTH_NOTE);
+  });
+
+  it('without any auth setting says that the server takes requests without a token', async () => {
+    const ws = workspace();
+    const run = await ws.run(SETUP, ['--no-sns', '--region', REGION]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(NO_AUTH_NOTE);
+    expect(envSettings(ws.envFile).filter((line) => line.startsWith('AUTH_'))).toEqual([]);
+  });
+
+  it('--dry-run reads the stack (read-only) and prints the env file it would write', async () => {
+    const ws = workspace({ stacks: { LambdaMcp: COGNITO_STACK } });
+    const run = await ws.run(SETUP, [
+      '--dry-run',
+      '--no-sns',
+      '--region',
+      REGION,
+      '--from-stack',
+      'LambdaMcp',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.commands).toEqual([CALLER, describeStack('LambdaMcp'), DESCRIBE_TABLE, GET_ROLE]);
+    for (const line of COGNITO_ENV) expect(run.stdout).toContain(`      ${line}\n`);
+    expect(existsSync(ws.envFile)).toBe(false);
+  });
+
+  it('stops before changing anything on a missing stack, a public or an IAM stack, and on bad auth options', async () => {
+    const ws = workspace({
+      stacks: {
+        Public: outputs({ FunctionUrl: 'https://x/', PublicEndpointWarning: 'PUBLIC: auth=none, ...' }),
+        Iam: outputs({ FunctionUrl: 'https://x/', TableName: 't' }),
+      },
+    });
+    const cases: [string[], string][] = [
+      [['--from-stack', 'Missing'], '(ValidationError)'],
+      [['--from-stack', 'Public'], 'stack Public was deployed with auth=none (public)'],
+      [['--from-stack', 'Iam'], 'stack Iam has no AuthIssuer output'],
+      [['--auth-issuer', 'http://login.example.com/'], '--auth-issuer must be an https URL'],
+      [['--auth-issuer', 'https://login.example.com/?x=1'], '--auth-issuer must be an https URL'],
+      [['--auth-audience', 'aud'], '--auth-audience needs --auth-issuer or --from-stack'],
+      [['--auth-issuer', 'https://a.example/', '--from-stack', 'Iam'], 'exclude each other'],
+      [['--no-auth', '--from-stack', 'Iam'], '--no-auth excludes'],
+      [['--from-stack', 'no spaces'], '--from-stack must be a CloudFormation stack name'],
+    ];
+    for (const [args, message] of cases) {
+      const run = await ws.run(SETUP, ['--no-sns', '--region', REGION, ...args]);
+      expect(run.code, args.join(' ')).toBe(1);
+      expect(run.stderr, args.join(' ')).toContain(message);
+      expect(
+        run.commands.filter((argv) => !['get-caller-identity', 'describe-stacks'].includes(argv[1] ?? '')),
+        args.join(' '),
+      ).toEqual([]);
+    }
+    expect(existsSync(ws.envFile)).toBe(false);
+    expect(ws.state()).toMatchObject({ tables: {}, roles: {} });
+  });
+
+  it('cleanup-infrastructure.sh keeps working with auth settings in the env file, and never touches the stack', async () => {
+    const ws = workspace({ stacks: { LambdaMcp: COGNITO_STACK } });
+    await ws.run(SETUP, ['--no-sns', '--region', REGION, '--from-stack', 'LambdaMcp']);
+    const run = await ws.run(CLEANUP, ['--yes', '--remove-env']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.commands.filter((argv) => argv[0] === 'cloudformation')).toEqual([]);
+    expect(ws.state()).toMatchObject({ tables: {}, roles: {}, stacks: { LambdaMcp: COGNITO_STACK } });
+    expect(existsSync(ws.envFile)).toBe(false);
+  });
+});
+
+describe('setup-infrastructure.sh: the task runner (TASK_RUNNER=lambda-async)', { timeout: 120_000 }, () => {
+  it('--function-name lets the role invoke that function only, names it in the env file, and a second run keeps it', async () => {
+    const ws = workspace();
+    const run = await ws.run(SETUP, ['--no-sns', '--region', REGION, '--function-name', 'my-mcp']);
+    expect(run.code).toBe(0);
+    expect(run.commands.at(-1)).toEqual([
+      ...['iam', 'put-role-policy', '--role-name', ROLE, '--policy-name', POLICY_NAME],
+      ...['--policy-document', expectedPolicy(undefined, 'my-mcp')],
+    ]);
+    const policy = ws.state().roles[ROLE]?.policies[POLICY_NAME] as { Statement: { Action: string[] }[] };
+    const invoking = policy.Statement.filter((s) => s.Action.some((a) => a.startsWith('lambda:Invoke')));
+    expect(invoking).toEqual([
+      {
+        Sid: 'SelfInvoke',
+        Effect: 'Allow',
+        Action: ['lambda:InvokeFunction'],
+        Resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:my-mcp`,
+      },
+    ]);
+    const base = expectedEnv();
+    const at = base.indexOf(`LAMBDA_ROLE_ARN=${ROLE_ARN}`) + 1;
+    expect(envSettings(ws.envFile)).toEqual([
+      ...base.slice(0, at),
+      'LAMBDA_FUNCTION_NAME=my-mcp',
+      ...base.slice(at),
+    ]);
+
+    const again = await ws.run(SETUP, ['--no-sns']);
+    expect(again.commands).toEqual(SECOND_RUN);
+    expect(again.stdout).toMatch(/^Nothing changed: /m);
+  });
+
+  it('without --function-name grants no lambda:InvokeFunction, and refuses a bad name', async () => {
+    const ws = workspace();
+    await ws.run(SETUP, ['--no-sns', '--region', REGION]);
+    expect(JSON.stringify(ws.state().roles[ROLE]?.policies)).not.toContain('lambda:InvokeFunction');
+    const bad = await ws.run(SETUP, ['--no-sns', '--function-name', 'arn:aws:lambda:x']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--function-name must be a Lambda function name');
+    expect(bad.commands).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Creates, with the AWS CLI, what the Lambda deployment of lambda-mcp needs: the session table (TTL, PITR),
 # an optional SNS topic, the function's IAM role with a least-privilege inline policy, and an env file with
-# every variable the server reads. Idempotent: each step checks first, and a second run changes nothing.
+# every variable the server reads, the auth ones (AUTH_ISSUER, ...) included when given: an issuer, or the
+# outputs of a deployed McpStack (its Cognito user pool's issuer, app clients, scopes and token URL).
+# Idempotent: each step checks first, and a second run changes nothing.
 # It creates no function, so no subscription either: with a topic it prints the two commands that subscribe
 # the function once it is deployed.
 set -euo pipefail
@@ -25,13 +27,28 @@ Options:
   --topic NAME      SNS topic name (default: the env file's topic, else lambda-mcp-notifications)
   --role NAME       IAM role for the function (default: the env file's LAMBDA_ROLE_ARN, else
                     lambda-mcp-function)
-  --env-file PATH   env file to write (default: .env). The table, region, topic and role are rewritten;
-                    every other line is kept, MCP_REQUEST_STATE_KEY included (generated when missing)
+  --function-name NAME
+                    the function you will deploy with this role, when it runs the buffered entry with
+                    TASK_RUNNER=lambda-async: the role may then invoke that function (and no other) to run
+                    tasks (default: the env file's LAMBDA_FUNCTION_NAME, else no such permission)
+  --auth-issuer URL the authorization server whose tokens the server requires (AUTH_ISSUER, https)
+  --auth-audience AUD
+                    the aud those tokens carry (AUTH_AUDIENCE; default: the endpoint's own URL)
+  --from-stack NAME take the auth settings from a deployed CDK/SAM stack's outputs (aws cloudformation
+                    describe-stacks): with auth=cognito AUTH_ISSUER, AUTH_CLIENT_IDS, AUTH_REQUIRED_SCOPES,
+                    AUTH_ADMIN_SCOPE, and for clients AUTH_TOKEN_URL, AUTH_AGENT_CLIENT_ID,
+                    AUTH_PUBLIC_CLIENT_ID; with an external issuer its AUTH_ISSUER; AUTH_AUDIENCE when the
+                    stack sets one (--auth-audience overrides it)
+  --no-auth         drop the AUTH_* settings from the env file (the server then takes every request)
+  --env-file PATH   env file to write (default: .env). The table, region, topic and role are rewritten, and
+                    the AUTH_* settings when --auth-issuer, --from-stack or --no-auth is given; every other
+                    line is kept, MCP_REQUEST_STATE_KEY included (generated when missing)
   --dry-run         run only the read-only checks (sts get-caller-identity, describe-*, get-*) and print
                     each command that would change something, prefixed with "+ "; writes nothing
   -h, --help        this help
 
 Without --with-sns or --no-sns: a topic if the env file names one, else ask on a terminal, else none.
+Without an auth option the env file's AUTH_* settings stay as they are (docs/deploying-securely.md).
 No Lambda function is created: deploy dist/lambda/http yourself (handler index.streamingHandler behind a
 RESPONSE_STREAM Function URL, or index.handler for buffered integrations) with the env file's settings.
 Every command that changes something is printed as "+ aws ..." before it runs.
@@ -86,6 +103,11 @@ sns=
 topic_name=
 role=
 env_file=.env
+auth=
+auth_issuer=
+auth_audience=
+stack=
+function_name=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --table) need_value "$@" && table=$2 && shift ;;
@@ -95,12 +117,31 @@ while [[ $# -gt 0 ]]; do
     --topic) need_value "$@" && topic_name=$2 && shift ;;
     --role) need_value "$@" && role=$2 && shift ;;
     --env-file) need_value "$@" && env_file=$2 && shift ;;
+    --auth-issuer) need_value "$@" && auth_issuer=$2 && shift ;;
+    --auth-audience) need_value "$@" && auth_audience=$2 && shift ;;
+    --from-stack) need_value "$@" && stack=$2 && shift ;;
+    --function-name) need_value "$@" && function_name=$2 && shift ;;
+    --no-auth) auth=none ;;
     --dry-run) dry_run=true ;;
     -h | --help) usage && exit 0 ;;
     *) fail "unknown option $1 (see --help)" ;;
   esac
   shift
 done
+
+# Auth: one source at most; without one the env file's AUTH_* lines are left alone.
+if [[ -n $auth_issuer && -n $stack ]]; then
+  fail "--auth-issuer and --from-stack exclude each other (the stack names its own issuer)"
+elif [[ $auth == none && (-n $auth_issuer || -n $auth_audience || -n $stack) ]]; then
+  fail "--no-auth excludes --auth-issuer, --auth-audience and --from-stack"
+elif [[ -n $auth_audience && -z $auth_issuer && -z $stack ]]; then
+  fail "--auth-audience needs --auth-issuer or --from-stack"
+fi
+[[ -z $auth_issuer || $auth_issuer =~ ^https://[^[:space:]/?#]+[^[:space:]?#]*$ ]] ||
+  fail "--auth-issuer must be an https URL without query or fragment; got \"$auth_issuer\""
+[[ -z $stack || $stack =~ ^[A-Za-z][A-Za-z0-9-]{0,127}$ ]] ||
+  fail "--from-stack must be a CloudFormation stack name; got \"$stack\""
+if [[ -n $auth_issuer ]]; then auth=issuer; elif [[ -n $stack ]]; then auth=stack; fi
 
 # Defaults from the env file of an earlier run, so running again without options changes nothing.
 existing_topic=$(env_get "$env_file" SNS_TOPIC_ARN)
@@ -111,6 +152,9 @@ role=${role:-${existing_role##*/}}
 role=${role:-lambda-mcp-function}
 topic_name=${topic_name:-${existing_topic##*:}}
 topic_name=${topic_name:-lambda-mcp-notifications}
+function_name=${function_name:-$(env_get "$env_file" LAMBDA_FUNCTION_NAME)}
+[[ -z $function_name || $function_name =~ ^[A-Za-z0-9_-]{1,64}$ ]] ||
+  fail "--function-name must be a Lambda function name; got \"$function_name\""
 valid_table_name "$table"
 valid_role_name "$role"
 [[ $topic_name =~ ^[A-Za-z0-9_-]{1,256}$ ]] || fail "--topic must be an SNS topic name; got \"$topic_name\""
@@ -133,6 +177,34 @@ if [[ $dry_run == true ]]; then
   echo "Dry run in account $account, region $region: checks run, changes are only printed."
 else
   echo "Setting up in account $account, region $region."
+fi
+
+# --- the auth settings of a deployed stack (read before anything changes) ---------------------------
+# AUTH_* variable -> the McpStack output holding it (infra/lib/auth.ts; template.yaml has the same).
+STACK_AUTH_OUTPUTS='AUTH_ISSUER=AuthIssuer AUTH_AUDIENCE=AuthAudience AUTH_CLIENT_IDS=AuthClientIds'
+STACK_AUTH_OUTPUTS+=' AUTH_REQUIRED_SCOPES=AuthRequiredScopes'
+STACK_AUTH_OUTPUTS+=' AUTH_ADMIN_SCOPE=AuthAdminScope AUTH_TOKEN_URL=TokenUrl AUTH_AGENT_CLIENT_ID=AgentClientId'
+STACK_AUTH_OUTPUTS+=' AUTH_PUBLIC_CLIENT_ID=PublicClientId'
+stack_auth=
+if [[ $auth == stack ]]; then
+  aws_check cloudformation describe-stacks --stack-name "$stack" --region "$region" \
+    --query 'Stacks[0].Outputs' --output json || fail "stack $stack not found in $region"
+  # KEY=VALUE per output present; values are single-line CloudFormation strings.
+  stack_auth=$(node -e '
+    const outputs = JSON.parse(process.argv[1] || "null") ?? [];
+    const byKey = Object.fromEntries(outputs.map((o) => [o.OutputKey, o.OutputValue]));
+    if (byKey.PublicEndpointWarning) console.log("PUBLIC=" + byKey.PublicEndpointWarning);
+    for (const pair of process.argv[2].split(" ")) {
+      const [variable, output] = pair.split("=");
+      if (byKey[output]) console.log(variable + "=" + byKey[output]);
+    }
+  ' "$CHECK_OUT" "$STACK_AUTH_OUTPUTS")
+  if [[ -n $(sed -n 's/^PUBLIC=//p' <<<"$stack_auth") ]]; then
+    fail "stack $stack was deployed with auth=none (public): it has no auth settings to write"
+  fi
+  [[ -n $(sed -n 's/^AUTH_ISSUER=//p' <<<"$stack_auth") ]] ||
+    fail "stack $stack has no AuthIssuer output (deployed with auth=iam? SigV4 needs no AUTH_* settings)"
+  echo "  read: auth settings of stack $stack"
 fi
 
 # --- the session table ----------------------------------------------------------------------------
@@ -218,6 +290,11 @@ statements=(
 if [[ -n $topic_arn ]]; then
   statements+=("$(statement Notifications "\"$topic_arn\"" sns:Publish)")
 fi
+if [[ -n $function_name ]]; then
+  # Tasks of the buffered entry (TASK_RUNNER=lambda-async): an asynchronous invocation of its own function.
+  function_arn="arn:$partition:lambda:$region:$account:function:$function_name"
+  statements+=("$(statement SelfInvoke "\"$function_arn\"" lambda:InvokeFunction)")
+fi
 policy=$(
   IFS=,
   echo '{"Version":"2012-10-17","Statement":['"${statements[*]}"']}'
@@ -252,7 +329,12 @@ fi
 # --- the env file ---------------------------------------------------------------------------------
 # Keys this script owns (rewritten on every run; an empty value drops the line), then keys whose existing
 # values are kept, with their defaults.
-OWNED_KEYS='STORE SESSION_TABLE_NAME AWS_REGION SNS_TOPIC_ARN LAMBDA_ROLE_ARN'
+OWNED_KEYS='STORE SESSION_TABLE_NAME AWS_REGION SNS_TOPIC_ARN LAMBDA_ROLE_ARN LAMBDA_FUNCTION_NAME'
+# The auth settings, owned only when this run is given them (--auth-issuer, --from-stack, --no-auth): then
+# every one of them is rewritten (an empty value drops the line), otherwise each line is kept as it is.
+AUTH_KEYS='AUTH_ISSUER AUTH_AUDIENCE AUTH_CLIENT_IDS AUTH_REQUIRED_SCOPES AUTH_ADMIN_SCOPE AUTH_TOKEN_URL'
+AUTH_KEYS+=' AUTH_AGENT_CLIENT_ID AUTH_PUBLIC_CLIENT_ID'
+[[ -z $auth ]] || OWNED_KEYS+=" $AUTH_KEYS"
 # SSE_MODE is left out: each Lambda entry picks its own (the streaming one live, the buffered one poll).
 KEPT_KEYS='MCP_REQUEST_STATE_KEY SESSION_IDLE_SECONDS ALLOWED_ORIGINS ENABLE_COMPRESSION'
 KEPT_KEYS+=' MAX_RESPONSE_SIZE_MB LOG_LEVEL ADMIN_TOOLS'
@@ -263,7 +345,15 @@ owned_value() {
     AWS_REGION) echo "$region" ;;
     SNS_TOPIC_ARN) echo "$topic_arn" ;;
     LAMBDA_ROLE_ARN) echo "$role_arn" ;;
+    LAMBDA_FUNCTION_NAME) echo "$function_name" ;;
+    AUTH_ISSUER) if [[ $auth == issuer ]]; then echo "$auth_issuer"; else auth_value "$1"; fi ;;
+    AUTH_AUDIENCE) echo "${auth_audience:-$(auth_value AUTH_AUDIENCE)}" ;;
+    AUTH_*) auth_value "$1" ;;
   esac
+}
+# An auth setting read from the stack's outputs (empty unless --from-stack).
+auth_value() {
+  sed -n "s/^$1=//p" <<<"$stack_auth"
 }
 # The reference server's defaults, read from the file it ships with rather than restated here. A null
 # maxResponseSizeMb is written empty: unset, each entry takes its own limit.
@@ -335,6 +425,12 @@ else
     (umask 077 && printf '%s\n' "$new_env" >"$tmp_env")
     mv -f "$tmp_env" "$env_file"
   fi
+fi
+
+# No issuer, no tokens: say so, since the endpoint would then take every request.
+if ! grep -q '^AUTH_ISSUER=.' <<<"$new_env"; then
+  echo "  note: no AUTH_ISSUER in $env_file: the server takes requests without a token. Pass --auth-issuer URL"
+  echo "        or --from-stack NAME, or keep the endpoint private otherwise (docs/deploying-securely.md)"
 fi
 
 # --- summary --------------------------------------------------------------------------------------

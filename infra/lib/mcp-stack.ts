@@ -1,22 +1,27 @@
 // The reference server's stack: session table, Lambda function (arm64, X-Ray, own log group) behind a streaming
-// Function URL, an optional HTTP API with its own buffered function, an optional SNS topic the function is
-// subscribed to (with one queue keeping both the deliveries SNS cannot make and the events the function fails
-// on), and one role limited to that table, its index, the monitor's read-only APIs, publishing to that topic
-// and sending to that queue.
+// Function URL, private by default (auth=cognito: a Cognito user pool whose tokens the server verifies; or an
+// existing issuer, or auth=iam, or auth=none only when asked for; see lib/auth.ts), an optional HTTP API with
+// its own buffered function (which runs long tools as tasks by invoking itself asynchronously), an optional
+// SNS topic the function is subscribed to (with one queue keeping both the deliveries SNS cannot make and the
+// events the function fails on), and one role limited to that table, its index, the monitor's read-only APIs,
+// publishing to that topic, sending to that queue and invoking the buffered function.
 // template.yaml at the repository root is the same stack for AWS SAM; infra/test keeps the two in step.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
+  ArnFormat,
   Aws,
   CfnOutput,
   CfnParameter,
   CfnResource,
   Duration,
+  Fn,
   RemovalPolicy,
   Stack,
   type StackProps,
 } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -25,6 +30,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { type AuthProps, addCognito, externalIssuer, publicWarning, resolveAuth, stackUuid } from './auth.js';
 import { SessionTable } from './table.js';
 
 /** The server settings the stack passes as environment variables (see the README's Configuration table). */
@@ -82,20 +88,23 @@ export const DEFAULT_CODE_PATH = fileURLToPath(new URL('../../dist/lambda/http',
  */
 export const HANDLERS = { streaming: 'index.streamingHandler', buffered: 'index.handler' } as const;
 
-/** Options of {@link McpStack}. */
-export interface McpStackProps extends StackProps {
+/**
+ * `TASK_RUNNER` of each entry: the buffered one runs a task by invoking its own function asynchronously (its
+ * response is sent before the task ends), the streaming one within the invocation that is still streaming.
+ */
+export const TASK_RUNNERS = { streaming: 'in-process', buffered: 'lambda-async' } as const;
+
+/**
+ * Options of {@link McpStack}. Auth (`auth`, `authIssuer`, `authAudience`, `authCallbackUrls`): see
+ * {@link AuthProps}; by default the stack creates a Cognito user pool and the server requires its tokens.
+ */
+export interface McpStackProps extends StackProps, AuthProps {
   /** The folder holding the bundle (`index.mjs`); default `dist/lambda/http` (`npm run build:lambda`). */
   codePath?: string;
   /**
-   * Who may call the Function URL. Default NONE: anyone who knows the URL reaches the server, and MCP
-   * authorization (OAuth bearer tokens, or none for a private demo) is then the server's job. AWS_IAM: only
-   * SigV4-signed requests from principals allowed to `lambda:InvokeFunctionUrl`, which most MCP clients
-   * cannot send without a signing proxy.
-   */
-  functionUrlAuthType?: lambda.FunctionUrlAuthType;
-  /**
    * Also put an API Gateway HTTP API in front of the server, with a function of its own running the buffered
-   * entry (same code, role and environment). Default false.
+   * entry (same code, role and environment but `TASK_RUNNER`; with `auth: 'iam'` its route takes only
+   * SigV4-signed requests). Default false.
    */
   httpApi?: boolean;
   /**
@@ -148,10 +157,16 @@ const MONITOR_READ_ACTIONS = [
  * Endpoints:
  * - **Function URL** (always), on the main function running `index.streamingHandler` with
  *   `InvokeMode: RESPONSE_STREAM`: GET streams and SSE answers stay open (live) up to the function timeout
- *   (900 s at most). No custom domain (put CloudFront in front for one).
+ *   (900 s at most). No custom domain (put CloudFront in front for one). `AuthType: AWS_IAM` with
+ *   `auth: 'iam'`; otherwise `NONE`, and (but for `auth: 'none'`) the function requires bearer tokens itself.
  * - **HTTP API** (`httpApi: true`): API Gateway with a second function running the buffered `index.handler`
- *   (same code, role and environment). Custom domains, JWT authorizers, throttling and access logs, but every
- *   request ends at 30 s and nothing streams.
+ *   (same code, role and environment, `TASK_RUNNER=lambda-async`, and `lambda:InvokeFunction` on itself for
+ *   its tasks). Custom domains, throttling and access logs, but every request ends at 30 s and nothing streams.
+ *
+ * Auth (see lib/auth.ts): `cognito` (default) creates a user pool with a domain, a resource server with the
+ * `mcp:tools` and `mcp:admin` scopes, an app client for client credentials and a public one for
+ * authorization code with PKCE, and sets `AUTH_ISSUER` and friends on the functions; `authIssuer` uses an
+ * existing issuer instead; `iam` signs; `none` adds a `PublicEndpointWarning` output.
  *
  * Events (`sns: true`): an SNS topic with the main function subscribed to it. SNS invokes it asynchronously
  * (the Invoke API, where a streaming handler's output is discarded). One SSE-SQS dead-letter queue keeps both
@@ -181,6 +196,7 @@ export class McpStack extends Stack {
   constructor(scope: Construct, id: string, props: McpStackProps = {}) {
     super(scope, id, props);
     const server = { ...serverDefaults(), ...props.server };
+    const auth = resolveAuth(props);
 
     const memorySize = new CfnParameter(this, 'MemorySize', {
       type: 'Number',
@@ -234,6 +250,13 @@ export class McpStack extends Stack {
       stableId(this.deadLetterQueue, 'McpTopicDeadLetterQueue');
     }
 
+    // The token-verifying modes give the server AUTH_ISSUER (and AUTH_AUDIENCE when given); iam and none none.
+    let authEnvironment: Record<string, string> = {};
+    if (auth.mode === 'cognito' && auth.issuer)
+      authEnvironment = externalIssuer(this, { ...auth, issuer: auth.issuer });
+    else if (auth.mode === 'cognito') authEnvironment = addCognito(this, auth);
+    else if (auth.mode === 'none') publicWarning(this);
+
     // SSE_MODE (and by default MAX_RESPONSE_SIZE_MB) is left to the entry point: the buffered entry polls and
     // answers up to 6 MB, the streaming one streams live, up to 200 MB.
     const environment: Record<string, string> = {
@@ -249,6 +272,7 @@ export class McpStack extends Stack {
       POWERTOOLS_SERVICE_NAME: server.serviceName,
       NODE_OPTIONS: '--enable-source-maps',
       ...(this.topic && { SNS_TOPIC_ARN: this.topic.topicArn }),
+      ...authEnvironment,
     };
 
     // One asset for both functions: the same bundle holds both entry points.
@@ -262,11 +286,11 @@ export class McpStack extends Stack {
       // Adds xray:PutTraceSegments and xray:PutTelemetryRecords (on *, X-Ray has no resources) to the role.
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
-      environment,
     };
 
     this.fn = new lambda.Function(this, 'Function', {
       ...functionProps,
+      environment: { ...environment, TASK_RUNNER: TASK_RUNNERS.streaming },
       description: 'lambda-mcp reference server (aws-monitor), streaming entry (Function URL, SNS)',
       handler: HANDLERS.streaming,
     });
@@ -313,7 +337,7 @@ export class McpStack extends Stack {
     // The streaming entry: live SSE up to the function timeout. CORS stays off: lambda-mcp answers CORS itself
     // (ALLOWED_ORIGINS), and a URL-level CORS configuration would override its headers.
     this.functionUrl = this.fn.addFunctionUrl({
-      authType: props.functionUrlAuthType ?? lambda.FunctionUrlAuthType.NONE,
+      authType: auth.mode === 'iam' ? lambda.FunctionUrlAuthType.AWS_IAM : lambda.FunctionUrlAuthType.NONE,
       invokeMode: lambda.InvokeMode.RESPONSE_STREAM,
     });
     stableId(this.functionUrl, 'McpFunctionUrl');
@@ -361,19 +385,42 @@ export class McpStack extends Stack {
     });
 
     if (props.httpApi) {
-      // The buffered entry: a streaming handler's prelude would reach HTTP API clients as part of the body.
+      // The buffered entry: a streaming handler's prelude would reach HTTP API clients as part of the body. Its
+      // name is fixed (the stack's UUID keeps it unique) so that the role can name its ARN: the function's own
+      // ARN attribute would make the role's policy depend on the function, which depends on that policy.
+      const bufferedName = Fn.join('', ['lambda-mcp-buffered-', stackUuid()]);
       this.httpApiFn = new lambda.Function(this, 'HttpApiFunction', {
         ...functionProps,
+        functionName: bufferedName,
         description: 'lambda-mcp reference server (aws-monitor), buffered entry (HTTP API)',
         handler: HANDLERS.buffered,
+        environment: { ...environment, TASK_RUNNER: TASK_RUNNERS.buffered },
         ...(this.fn.role && { role: this.fn.role }),
       });
       stableId(this.httpApiFn, 'McpHttpApiFunction');
-      // No authorizer: as with a NONE Function URL, MCP authorization is the server's job.
+      // Its tasks: the buffered function invokes itself (InvocationType Event) to run a long tool after it has
+      // answered. On its own ARN only (the role is shared, so the streaming function holds it too).
+      this.fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'SelfInvoke',
+          actions: ['lambda:InvokeFunction'],
+          resources: [
+            Stack.of(this).formatArn({
+              service: 'lambda',
+              resource: 'function',
+              resourceName: bufferedName,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ],
+        }),
+      );
+      // auth=iam: the IAM authorizer on the route (SigV4, as the Function URL). Otherwise no authorizer: the
+      // server verifies bearer tokens itself (AUTH_ISSUER), or the endpoint is public (auth=none).
       this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
         apiName: Aws.STACK_NAME,
         description: 'lambda-mcp reference server (buffered, 30 s per request)',
         defaultIntegration: new HttpLambdaIntegration('Integration', this.httpApiFn),
+        ...(auth.mode === 'iam' && { defaultAuthorizer: new HttpIamAuthorizer() }),
       });
       stableId(this.httpApi, 'HttpApi');
       renameAll(this.httpApi, {

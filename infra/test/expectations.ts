@@ -1,8 +1,10 @@
 // What the CDK stack (stack.test.ts) and template.yaml (sam-template.test.ts) must both say: the table as
-// `createTableInput` defines it, logical ids, handlers, runtime, environment, exact IAM statements, the SNS
-// topic with its subscription, its dead-letter queue and the function's on-failure destination on that queue;
-// plus offline synthesis and a rendering that makes values
-// written with different intrinsics (Fn::Join, Fn::Sub, !GetAtt) comparable.
+// `createTableInput` defines it, logical ids, handlers, runtime, environment (auth and task runner included),
+// exact IAM statements (the buffered function's self-invocation on its own ARN), the Cognito user pool of the
+// default auth mode, the SNS topic with its subscription, its dead-letter queue and the function's on-failure
+// destination on that queue; the mapping of the CDK auth settings to template.yaml's parameters; plus offline
+// synthesis and a rendering that makes values written with different intrinsics (Fn::Join, Fn::Sub, !GetAtt)
+// comparable.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +12,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createTableInput, TABLE } from 'lambda-mcp/dynamodb';
 import { expect } from 'vitest';
+import type { AuthProps } from '../lib/auth.js';
 import { McpStack, type McpStackProps } from '../lib/mcp-stack.js';
 
 /** A CloudFormation template as JSON. */
@@ -58,7 +61,81 @@ export const IDS = {
   deadLetterQueue: 'McpTopicDeadLetterQueue',
   deadLetterQueuePolicy: 'McpTopicDeadLetterQueuePolicy',
   eventInvokeConfig: 'McpFunctionEventInvokeConfig',
+  userPool: 'McpUserPool',
+  userPoolDomain: 'McpUserPoolDomain',
+  resourceServer: 'McpResourceServer',
+  agentClient: 'McpAgentClient',
+  publicClient: 'McpPublicClient',
 } as const;
+
+/**
+ * The CDK auth settings (context keys and {@link AuthProps}) and the template.yaml parameters that mean the
+ * same: `-c auth=iam` is `Auth=iam`, and so on.
+ */
+export const AUTH_PARAMETERS = {
+  auth: 'Auth',
+  authIssuer: 'AuthIssuer',
+  authAudience: 'AuthAudience',
+  authCallbackUrls: 'AuthCallbackUrls',
+} as const satisfies Record<keyof AuthProps, string>;
+
+/** The template.yaml parameter values for CDK auth settings (lists comma-joined, as CloudFormation takes them). */
+export function authParameters(props: AuthProps): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(props)
+      .filter(([key]) => key in AUTH_PARAMETERS)
+      .map(([key, value]) => [
+        AUTH_PARAMETERS[key as keyof AuthProps],
+        Array.isArray(value) ? value.join(',') : String(value),
+      ]),
+  );
+}
+
+/** The Cognito resource types of the default auth mode, each once but the two app clients. */
+export const COGNITO_RESOURCE_TYPES = [
+  'AWS::Cognito::UserPool',
+  'AWS::Cognito::UserPoolClient',
+  'AWS::Cognito::UserPoolClient',
+  'AWS::Cognito::UserPoolDomain',
+  'AWS::Cognito::UserPoolResourceServer',
+];
+
+/** The scopes as Cognito writes them in tokens (`<resource server>/<scope>`). */
+export const SCOPES = { tools: 'lambda-mcp/mcp:tools', admin: 'lambda-mcp/mcp:admin' };
+
+/** The stack's UUID, rendered: the last part of AWS::StackId. */
+const STACK_UUID = "{{AWS::StackId.split('/')[2]}}";
+
+/** The buffered function's fixed name, rendered (unique per stack; its ARN is known before it exists). */
+export const BUFFERED_FUNCTION_NAME = `lambda-mcp-buffered-${STACK_UUID}`;
+
+/** The buffered function's own ARN, rendered: the only resource of its SelfInvoke statement. */
+export const BUFFERED_FUNCTION_ARN = `arn:{{AWS::Partition}}:lambda:{{AWS::Region}}:{{AWS::AccountId}}:function:${BUFFERED_FUNCTION_NAME}`;
+
+/** The Cognito user pool's issuer, rendered: `https://cognito-idp.<region>.amazonaws.com/<poolId>`. */
+export const COGNITO_ISSUER = `https://cognito-idp.{{AWS::Region}}.{{AWS::URLSuffix}}/{{${IDS.userPool}}}`;
+
+/**
+ * The auth variables of each mode: with the stack's user pool, `AUTH_ISSUER` is its issuer and, since Cognito
+ * access tokens carry no `aud` (only `client_id` and `scope`), `AUTH_CLIENT_IDS` names the two app clients;
+ * the scopes carry the resource server's prefix. `AUTH_AUDIENCE` only when given. None with iam or none.
+ */
+export function authEnvironment(props: AuthProps = {}): Record<string, string> {
+  const mode = props.auth ?? 'cognito';
+  if (mode !== 'cognito') return {};
+  const audience: Record<string, string> = props.authAudience ? { AUTH_AUDIENCE: props.authAudience } : {};
+  if (props.authIssuer) return { AUTH_ISSUER: props.authIssuer, ...audience };
+  return {
+    AUTH_ISSUER: COGNITO_ISSUER,
+    ...audience,
+    AUTH_CLIENT_IDS: `{{${IDS.agentClient}}},{{${IDS.publicClient}}}`,
+    AUTH_REQUIRED_SCOPES: SCOPES.tools,
+    AUTH_ADMIN_SCOPE: SCOPES.admin,
+  };
+}
+
+/** `TASK_RUNNER` of each entry: the buffered one invokes itself asynchronously. */
+export const TASK_RUNNERS = { streaming: 'in-process', buffered: 'lambda-async' };
 
 /**
  * The bundle's entry points: `streamingHandler` (wrapped in `awslambda.streamifyResponse`) for the
@@ -103,8 +180,8 @@ const serverConfig = JSON.parse(
   adminTools: boolean;
 };
 
-/** The function environment with default settings; table and key are references, as {@link render} writes them. */
-export const ENVIRONMENT: Record<string, string> = {
+/** The server settings every function gets, whatever the auth mode; table and key rendered as references. */
+export const SERVER_ENVIRONMENT: Record<string, string> = {
   STORE: 'dynamodb',
   SESSION_TABLE_NAME: '{{SessionTable}}',
   MCP_REQUEST_STATE_KEY: '{{RequestStateKey}}',
@@ -120,8 +197,26 @@ export const ENVIRONMENT: Record<string, string> = {
   NODE_OPTIONS: '--enable-source-maps',
 };
 
-/** The function environment with the SNS topic on. */
-export const SNS_ENVIRONMENT: Record<string, string> = { ...ENVIRONMENT, SNS_TOPIC_ARN: `{{${IDS.topic}}}` };
+/**
+ * A function's whole environment: the server settings, `SNS_TOPIC_ARN` with the topic, the auth variables of
+ * the mode, and the entry's `TASK_RUNNER` (never `TASK_HEARTBEAT_SECONDS`: the server's default applies).
+ */
+export function environment(
+  options: AuthProps & { sns?: boolean; entry?: keyof typeof TASK_RUNNERS } = {},
+): Record<string, string> {
+  return {
+    ...SERVER_ENVIRONMENT,
+    ...(options.sns && { SNS_TOPIC_ARN: `{{${IDS.topic}}}` }),
+    ...authEnvironment(options),
+    TASK_RUNNER: TASK_RUNNERS[options.entry ?? 'streaming'],
+  };
+}
+
+/** The streaming function's environment with default settings (auth=cognito). */
+export const ENVIRONMENT: Record<string, string> = environment();
+
+/** The streaming function's environment with the SNS topic on. */
+export const SNS_ENVIRONMENT: Record<string, string> = environment({ sns: true });
 
 /** The memory, timeout and key parameters, as both templates declare them. */
 export const PARAMETERS = {
@@ -175,8 +270,9 @@ export function removeSynthesized(): void {
 
 /**
  * Writes intrinsic functions as one string form, so values that mean the same compare equal: `{Ref: X}` is
- * `{{X}}`, `{Fn::GetAtt: [X, Arn]}` is `{{X.Arn}}`, and `Fn::Join` and `Fn::Sub` become the joined string
- * with references in that form. Other values are kept, objects and arrays rendered member by member.
+ * `{{X}}`, `{Fn::GetAtt: [X, Arn]}` is `{{X.Arn}}`, `Fn::Join` and `Fn::Sub` (with or without a variable map)
+ * become the joined string with references in that form, and `Fn::Select` of `Fn::Split` of a reference X is
+ * `{{X.split('<delimiter>')[<index>]}}`. Other values are kept, objects and arrays rendered member by member.
  */
 export function render(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(render);
@@ -188,6 +284,19 @@ export function render(value: unknown): unknown {
     if (key === 'Ref' && typeof arg === 'string') return `{{${arg}}}`;
     if (key === 'Fn::GetAtt') return `{{${(Array.isArray(arg) ? arg : String(arg).split('.')).join('.')}}}`;
     if (key === 'Fn::Sub' && typeof arg === 'string') return arg.replace(/\$\{([^!}][^}]*)\}/g, '{{$1}}');
+    if (key === 'Fn::Sub' && Array.isArray(arg) && typeof arg[0] === 'string') {
+      // The variable map's values rendered in place; other names stay references.
+      const variables = (arg[1] ?? {}) as Record<string, unknown>;
+      return arg[0].replace(/\$\{([^!}][^}]*)\}/g, (_match, name: string) =>
+        name in variables ? String(render(variables[name])) : `{{${name}}}`,
+      );
+    }
+    if (key === 'Fn::Select' && Array.isArray(arg)) {
+      // Fn::Select of Fn::Split (the stack UUID from AWS::StackId) as {{AWS::StackId.split('/')[2]}}.
+      const [index, list] = arg as [unknown, unknown];
+      const split = (list as { 'Fn::Split'?: [string, unknown] } | null)?.['Fn::Split'];
+      if (split) return `{{${String(render(split[1])).slice(2, -2)}.split('${split[0]}')[${index}]}}`;
+    }
     if (key === 'Fn::Join' && Array.isArray(arg) && Array.isArray(arg[1])) {
       return (arg[1] as unknown[]).map((part) => String(render(part))).join(String(arg[0]));
     }
@@ -240,10 +349,11 @@ export function expectTable(resource: CfnResourceJson): void {
  * Asserts the role's own statements, exactly: the table and its index with the stores' data actions (global
  * events live in the same table, so nothing more), the monitor's reads on `*`, and with the topic (`sns`)
  * `sns:Publish` on that topic alone and `sqs:SendMessage` on the dead-letter queue alone (Lambda sends the
- * function's failed asynchronous invocations there with this role). X-Ray statements come with active
+ * function's failed asynchronous invocations there with this role), and with the HTTP API (`httpApi`)
+ * `lambda:InvokeFunction` on the buffered function's own ARN alone. X-Ray statements come with active
  * tracing and are checked apart.
  */
-export function expectStatements(statements: Statement[], { sns = false } = {}): void {
+export function expectStatements(statements: Statement[], { sns = false, httpApi = false } = {}): void {
   expect(statements.map((statement) => render(statement))).toEqual([
     { Sid: 'SessionTable', Effect: 'Allow', Action: TABLE_ACTIONS, Resource: tableResources() },
     { Sid: 'MonitorReadOnly', Effect: 'Allow', Action: MONITOR_ACTIONS, Resource: '*' },
@@ -255,6 +365,17 @@ export function expectStatements(statements: Statement[], { sns = false } = {}):
             Effect: 'Allow',
             Action: 'sqs:SendMessage',
             Resource: `{{${IDS.deadLetterQueue}.Arn}}`,
+          },
+        ]
+      : []),
+    // The buffered function's tasks: invoking its own function, by ARN, and nothing else.
+    ...(httpApi
+      ? [
+          {
+            Sid: 'SelfInvoke',
+            Effect: 'Allow',
+            Action: 'lambda:InvokeFunction',
+            Resource: BUFFERED_FUNCTION_ARN,
           },
         ]
       : []),
@@ -357,4 +478,93 @@ export function expectNoWildcardActions(statements: Statement[]): void {
 /** A statement's actions as a list. */
 export function actionsOf(statement: Statement): string[] {
   return typeof statement.Action === 'string' ? [statement.Action] : statement.Action;
+}
+
+/** A resource of `template`, rendered, with what CloudFormation reads of it (no Metadata, no DependsOn). */
+function rendered(template: CfnTemplate, id: string): unknown {
+  const found = template.Resources[id];
+  expect(found, id).toBeDefined();
+  const { Type, Properties, DeletionPolicy, UpdateReplacePolicy } = found as CfnResourceJson;
+  return render({ Type, Properties, DeletionPolicy, UpdateReplacePolicy });
+}
+
+/**
+ * Asserts the Cognito resources of the default auth mode, rendered, exactly: a user pool only administrators
+ * add users to (email as user name), kept with its users when the stack goes; a domain prefix from the
+ * stack's UUID; the resource server `lambda-mcp` with the `mcp:tools` and `mcp:admin` scopes; an app client
+ * for client credentials with a secret and both scopes; and a public client (no secret) for authorization
+ * code with `callbackUrls` and both scopes (MCP clients ask for every scope the metadata lists).
+ */
+export function expectCognitoResources(template: CfnTemplate, callbackUrls: string[]): void {
+  const pool = `{{${IDS.userPool}}}`;
+  expect(rendered(template, IDS.userPool)).toEqual({
+    Type: 'AWS::Cognito::UserPool',
+    Properties: {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      UsernameAttributes: ['email'],
+      AutoVerifiedAttributes: ['email'],
+      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+    },
+    DeletionPolicy: 'Retain',
+    UpdateReplacePolicy: 'Retain',
+  });
+  expect(rendered(template, IDS.userPoolDomain)).toEqual({
+    Type: 'AWS::Cognito::UserPoolDomain',
+    Properties: { Domain: `lambda-mcp-${STACK_UUID}`, UserPoolId: pool },
+  });
+  expect(rendered(template, IDS.resourceServer)).toEqual({
+    Type: 'AWS::Cognito::UserPoolResourceServer',
+    Properties: {
+      Identifier: 'lambda-mcp',
+      Name: 'lambda-mcp',
+      UserPoolId: pool,
+      Scopes: [
+        { ScopeName: 'mcp:tools', ScopeDescription: 'Use the MCP server (required for any request)' },
+        { ScopeName: 'mcp:admin', ScopeDescription: 'Also see and call the administrative tools' },
+      ],
+    },
+  });
+  const common = { UserPoolId: pool, AllowedOAuthFlowsUserPoolClient: true, EnableTokenRevocation: true };
+  expect(rendered(template, IDS.agentClient)).toEqual({
+    Type: 'AWS::Cognito::UserPoolClient',
+    Properties: {
+      ...common,
+      ClientName: 'lambda-mcp-agents',
+      GenerateSecret: true,
+      AllowedOAuthFlows: ['client_credentials'],
+      AllowedOAuthScopes: [SCOPES.tools, SCOPES.admin],
+      PreventUserExistenceErrors: 'ENABLED',
+    },
+  });
+  expect(rendered(template, IDS.publicClient)).toEqual({
+    Type: 'AWS::Cognito::UserPoolClient',
+    Properties: {
+      ...common,
+      ClientName: 'lambda-mcp-people',
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'email', SCOPES.tools, SCOPES.admin],
+      CallbackURLs: callbackUrls,
+      SupportedIdentityProviders: ['COGNITO'],
+      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+      PreventUserExistenceErrors: 'ENABLED',
+    },
+  });
+}
+
+/** The outputs of the default auth mode, rendered: what a client and the setup script need. */
+export const COGNITO_OUTPUTS: Record<string, string> = {
+  AuthIssuer: COGNITO_ISSUER,
+  UserPoolId: `{{${IDS.userPool}}}`,
+  TokenUrl: `https://{{${IDS.userPoolDomain}}}.auth.{{AWS::Region}}.amazoncognito.com/oauth2/token`,
+  AgentClientId: `{{${IDS.agentClient}}}`,
+  PublicClientId: `{{${IDS.publicClient}}}`,
+  AuthClientIds: `{{${IDS.agentClient}}},{{${IDS.publicClient}}}`,
+  AuthRequiredScopes: SCOPES.tools,
+  AuthAdminScope: SCOPES.admin,
+};
+
+/** The outputs' rendered values, by name. */
+export function outputValues(template: CfnTemplate): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(template.Outputs ?? {}).map(([key, o]) => [key, render(o.Value)]));
 }

@@ -1,17 +1,23 @@
 // template.yaml (AWS SAM) against the same expectations as the CDK stack, and against the synthesized stack
-// itself: under the same settings both declare the same resources with the same logical ids and properties,
-// the same functions (handlers, environment, role) and exactly the same IAM statements, so neither can drift
+// itself: under the same settings (auth modes included: the CDK settings map to template.yaml's parameters
+// through AUTH_PARAMETERS) both declare the same resources with the same logical ids and properties, the same
+// functions (handlers, names, environment, role) and exactly the same IAM statements, so neither can drift
 // from the other.
 import { readFileSync } from 'node:fs';
-import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, type Tags } from 'yaml';
+import { AUTH_MODES, DEFAULT_CALLBACK_URLS } from '../lib/auth.js';
 import { DEFAULT_CODE_PATH, type McpStackProps } from '../lib/mcp-stack.js';
 import {
+  AUTH_PARAMETERS,
   actionsOf,
+  authParameters,
+  BUFFERED_FUNCTION_NAME,
   type CfnResourceJson,
   type CfnTemplate,
   ENVIRONMENT,
+  environment,
+  expectCognitoResources,
   expectSnsResources,
   expectStatements,
   expectTable,
@@ -75,6 +81,12 @@ function effective(overrides: Record<string, string> = {}): CfnTemplate {
     if ('Default' in parameter && !(name in PARAMETERS)) values[name] = parameter.Default;
   }
   Object.assign(values, overrides);
+  // A CommaDelimitedList parameter is a list to !Ref.
+  for (const [name, parameter] of Object.entries(sam.Parameters ?? {})) {
+    if (parameter.Type === 'CommaDelimitedList' && typeof values[name] === 'string') {
+      values[name] = (values[name] as string).split(',');
+    }
+  }
 
   const holds = (name: string): boolean => test(sam.Conditions?.[name]);
   const test = (expression: unknown): boolean => {
@@ -131,15 +143,43 @@ const VARIANTS: { name: string; props: McpStackProps; parameters: Record<string,
     parameters: { EnableHttpApi: 'true', EnableSns: 'true' },
   },
   {
-    name: 'with an AWS_IAM Function URL',
-    props: { functionUrlAuthType: FunctionUrlAuthType.AWS_IAM },
-    parameters: { FunctionUrlAuthType: 'AWS_IAM' },
-  },
-  {
     name: 'with origins, DEBUG logs and admin tools',
     props: { server: { allowedOrigins: ['https://app.example'], logLevel: 'DEBUG', adminTools: true } },
     parameters: { AllowedOrigins: 'https://app.example', LogLevel: 'DEBUG', AdminTools: 'true' },
   },
+  // The auth modes: the CDK settings, and template.yaml's parameters by AUTH_PARAMETERS.
+  ...(
+    [
+      { name: 'with auth=iam', props: { auth: 'iam' } },
+      { name: 'with auth=iam and the HTTP API', props: { auth: 'iam', httpApi: true } },
+      { name: 'with auth=none', props: { auth: 'none' } },
+      { name: 'with auth=none and the HTTP API', props: { auth: 'none', httpApi: true } },
+      { name: 'with explicit auth=cognito', props: { auth: 'cognito' } },
+      {
+        name: 'with Cognito callback URLs and an audience',
+        props: {
+          authCallbackUrls: ['https://app.example/cb', 'http://localhost:3000/cb'],
+          authAudience: 'x',
+        },
+      },
+      {
+        name: 'with an external issuer, the HTTP API and the SNS topic',
+        props: { authIssuer: 'https://login.example.com/tenant', httpApi: true, sns: true },
+      },
+      {
+        name: 'with an external issuer and audience',
+        props: { authIssuer: 'https://login.example.com/', authAudience: 'https://mcp.example.com/mcp' },
+      },
+    ] satisfies { name: string; props: McpStackProps }[]
+  ).map(({ name, props }) => ({
+    name,
+    props,
+    parameters: {
+      ...authParameters(props),
+      ...('httpApi' in props && { EnableHttpApi: 'true' }),
+      ...('sns' in props && { EnableSns: 'true' }),
+    },
+  })),
 ];
 
 /** Resources SAM generates from template.yaml's own and that it may name: the role of McpFunction. */
@@ -245,10 +285,13 @@ describe('template.yaml', () => {
     ];
     for (const parameters of settings) {
       const both = effective({ EnableHttpApi: 'true', ...parameters });
-      expect(variablesOf(both.Resources[IDS.httpApiFunction])).toEqual(
-        variablesOf(both.Resources[IDS.function]),
-      );
+      expect(variablesOf(both.Resources[IDS.httpApiFunction])).toEqual({
+        ...(variablesOf(both.Resources[IDS.function]) as object),
+        TASK_RUNNER: 'lambda-async',
+      });
     }
+    expect(render(buffered.Properties?.FunctionName)).toBe(BUFFERED_FUNCTION_NAME);
+    expect(main.Properties?.FunctionName).toBeUndefined();
     expect(render(template.Resources.HttpApiIntegration?.Properties?.IntegrationUri)).toBe(
       `{{${IDS.httpApiFunction}.Arn}}`,
     );
@@ -279,6 +322,66 @@ describe('template.yaml', () => {
       expect(none.Resources[id], id).toBeUndefined();
     }
     expect(Object.keys(none.Outputs ?? {})).not.toContain('TopicArn');
+  });
+
+  it('declares the auth parameters of the CDK settings: Auth (default cognito), AuthIssuer, AuthAudience, AuthCallbackUrls', () => {
+    expect(Object.values(AUTH_PARAMETERS).filter((name) => !sam.Parameters?.[name])).toEqual([]);
+    expect(sam.Parameters?.Auth).toMatchObject({
+      Type: 'String',
+      Default: 'cognito',
+      AllowedValues: AUTH_MODES,
+    });
+    expect(sam.Parameters?.AuthIssuer).toMatchObject({ Type: 'String', Default: '' });
+    expect(sam.Parameters?.AuthAudience).toMatchObject({ Type: 'String', Default: '' });
+    expect(sam.Parameters?.AuthCallbackUrls).toMatchObject({
+      Type: 'CommaDelimitedList',
+      Default: DEFAULT_CALLBACK_URLS.join(','),
+    });
+    // The issuer's pattern takes what the CDK stack takes: an https URL without query or fragment, or nothing.
+    const pattern = new RegExp(String(sam.Parameters?.AuthIssuer?.AllowedPattern));
+    for (const ok of [
+      '',
+      'https://login.example.com',
+      'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Ab',
+    ]) {
+      expect(pattern.test(ok), ok).toBe(true);
+    }
+    for (const bad of [
+      'http://login.example.com',
+      'https://login.example.com/?a=1',
+      'https://a b',
+      'login',
+    ]) {
+      expect(pattern.test(bad), bad).toBe(false);
+    }
+    expect(sam.Parameters).not.toHaveProperty('FunctionUrlAuthType');
+  });
+
+  it('by default declares the Cognito user pool, its domain, resource server and clients, created after the scopes', () => {
+    const template = effective();
+    expectCognitoResources(template, DEFAULT_CALLBACK_URLS);
+    for (const id of [IDS.agentClient, IDS.publicClient]) {
+      expect((sam.Resources[id] as { DependsOn?: unknown }).DependsOn, id).toBe(IDS.resourceServer);
+    }
+    const others: Record<string, string>[] = [
+      { Auth: 'iam' },
+      { Auth: 'none' },
+      { AuthIssuer: 'https://login.example.com/' },
+    ];
+    for (const parameters of others) {
+      const types = Object.values(effective(parameters).Resources).map((r) => r.Type);
+      expect(
+        types.filter((type) => type.startsWith('AWS::Cognito::')),
+        JSON.stringify(parameters),
+      ).toEqual([]);
+    }
+    // With Auth=iam, AuthIssuer and AuthAudience are ignored, as the CDK app refuses them.
+    const iamWithIssuer = effective({
+      Auth: 'iam',
+      AuthIssuer: 'https://login.example.com/',
+      AuthAudience: 'a',
+    });
+    expect(variablesOf(iamWithIssuer.Resources[IDS.function])).toEqual(environment({ auth: 'iam' }));
   });
 
   it('declares the memory, timeout and key parameters exactly as the CDK stack', () => {
@@ -322,6 +425,9 @@ describe('template.yaml', () => {
         for (const key of ['Description', 'Handler', 'Runtime', 'Architectures', 'MemorySize', 'Timeout']) {
           expect(samFn[key], `${id}.${key}`).toEqual(cdkFn.Properties?.[key]);
         }
+        expect(render(samFn.FunctionName), `${id}.FunctionName`).toEqual(
+          render(cdkFn.Properties?.FunctionName),
+        );
         expect(samFn.LoggingConfig, id).toEqual(cdkFn.Properties?.LoggingConfig);
         expect({ Mode: samFn.Tracing }, id).toEqual(cdkFn.Properties?.TracingConfig);
         // McpFunction's role is the one SAM generates; any other function names it.

@@ -1,16 +1,27 @@
 // The CDK stack, synthesized offline: the table matches lambda-mcp's table definition, the functions, their
-// handlers and environment, the streaming Function URL, the optional HTTP API (with its buffered function) and
-// the optional SNS topic (subscription, dead-letter queue, the function's on-failure destination) are as
-// documented, and the role holds exactly the statements in expectations.ts (no wildcard actions, data actions
-// only on the table and its index, sns:Publish only on the topic, sqs:SendMessage only on the queue).
+// handlers and environment, the streaming Function URL, each auth mode (the default Cognito user pool and the
+// AUTH_* variables, an external issuer, AWS_IAM, an explicit public endpoint), the optional HTTP API (with its
+// buffered function, its TASK_RUNNER and its self-invocation) and the optional SNS topic (subscription,
+// dead-letter queue, the function's on-failure destination) are as documented, and the role holds exactly the
+// statements in expectations.ts (no wildcard actions, data actions only on the table and its index,
+// sns:Publish only on the topic, sqs:SendMessage only on the queue, lambda:InvokeFunction only on the
+// buffered function's own ARN).
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type AuthProps, DEFAULT_CALLBACK_URLS } from '../lib/auth.js';
+import type { McpStackProps } from '../lib/mcp-stack.js';
 import {
+  authEnvironment,
+  BUFFERED_FUNCTION_ARN,
+  BUFFERED_FUNCTION_NAME,
   type CfnTemplate,
+  COGNITO_OUTPUTS,
+  COGNITO_RESOURCE_TYPES,
   ENVIRONMENT,
+  environment,
+  expectCognitoResources,
   expectNoWildcardActions,
   expectSnsResources,
   expectStatements,
@@ -19,6 +30,7 @@ import {
   HANDLERS,
   IDS,
   only,
+  outputValues,
   PARAMETERS,
   policyStatements,
   removeSynthesized,
@@ -28,6 +40,7 @@ import {
   type Statement,
   synthesize,
   synthesizeStack,
+  TASK_RUNNERS,
   variablesOf,
 } from './expectations.js';
 
@@ -103,7 +116,7 @@ describe('McpStack: function', () => {
 });
 
 describe('McpStack: endpoints', () => {
-  it('has a streaming (RESPONSE_STREAM), public Function URL on the streaming entry, without URL-level CORS', () => {
+  it('has a streaming (RESPONSE_STREAM) Function URL on the streaming entry, NONE at the AWS level (the function requires tokens), without URL-level CORS', () => {
     const [id, url] = only(template, 'AWS::Lambda::Url');
     expect(id).toBe(IDS.functionUrl);
     expect(render(url.Properties)).toEqual({
@@ -129,8 +142,8 @@ describe('McpStack: endpoints', () => {
     ]);
   });
 
-  it('with AWS_IAM, grants no public invocation', () => {
-    const iamOnly = synthesize({ functionUrlAuthType: FunctionUrlAuthType.AWS_IAM });
+  it('with auth=iam, an AWS_IAM Function URL, and no public invocation', () => {
+    const iamOnly = synthesize({ auth: 'iam' });
     expect(only(iamOnly, 'AWS::Lambda::Url')[1].Properties?.AuthType).toBe('AWS_IAM');
     expect(Object.values(iamOnly.Resources).filter((r) => r.Type === 'AWS::Lambda::Permission')).toEqual([]);
   });
@@ -138,7 +151,9 @@ describe('McpStack: endpoints', () => {
   it('has no HTTP API unless asked for', () => {
     const types = Object.values(template.Resources).map((resource) => resource.Type);
     expect(types.filter((type) => type.startsWith('AWS::ApiGatewayV2::'))).toEqual([]);
-    expect(Object.keys(template.Outputs ?? {}).sort()).toEqual(['FunctionUrl', 'TableName']);
+    expect(Object.keys(template.Outputs ?? {}).sort()).toEqual(
+      ['FunctionUrl', 'TableName', ...Object.keys(COGNITO_OUTPUTS)].sort(),
+    );
   });
 
   it('puts an HTTP API ($default route and stage, payload 2.0) in front of a buffered function when asked for', () => {
@@ -165,7 +180,7 @@ describe('McpStack: endpoints', () => {
     t.hasOutput('HttpApiUrl', { Value: { 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] } });
   });
 
-  it("gives the HTTP API its own function: the buffered entry, with the streaming function's code, role and environment", () => {
+  it("gives the HTTP API its own function: the buffered entry, with the streaming function's code, role and environment but TASK_RUNNER, under a fixed name", () => {
     const withApi = synthesize({ httpApi: true });
     const functions = Object.entries(withApi.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
     expect(functions.map(([id]) => id).sort()).toEqual([IDS.function, IDS.httpApiFunction]);
@@ -173,12 +188,15 @@ describe('McpStack: endpoints', () => {
     const buffered = withApi.Resources[IDS.httpApiFunction]?.Properties ?? {};
     expect(main.Handler).toBe(HANDLERS.streaming);
     expect(buffered.Handler).toBe(HANDLERS.buffered);
-    const { Handler: _a, Description: _b, ...mainRest } = main;
-    const { Handler: _c, Description: _d, ...bufferedRest } = buffered;
-    // Code (the one asset), Role, Environment, runtime, memory, timeout, tracing and log group alike.
+    const { Handler: _a, Description: _b, Environment: _e, ...mainRest } = main;
+    const { Handler: _c, Description: _d, Environment: _f, FunctionName, ...bufferedRest } = buffered;
+    // Code (the one asset), Role, runtime, memory, timeout, tracing and log group alike.
     expect(bufferedRest).toEqual(mainRest);
     expect(render(buffered.Role)).toBe(`{{${IDS.role}.Arn}}`);
-    expect(variablesOf(withApi.Resources[IDS.httpApiFunction])).toEqual(ENVIRONMENT);
+    expect(render(FunctionName)).toBe(BUFFERED_FUNCTION_NAME);
+    expect(main.FunctionName).toBeUndefined();
+    expect(variablesOf(withApi.Resources[IDS.httpApiFunction])).toEqual(environment({ entry: 'buffered' }));
+    expect(variablesOf(withApi.Resources[IDS.function])).toEqual(ENVIRONMENT);
     // One role for both; the API Gateway may invoke only the buffered function, the URL only the streaming one.
     expect(only(withApi, 'AWS::IAM::Role')[0]).toBe(IDS.role);
     const permissionTargets = Object.values(withApi.Resources)
@@ -224,8 +242,10 @@ describe('McpStack: SNS topic', () => {
     expect(variablesOf(withSns.Resources[IDS.function])).toEqual(SNS_ENVIRONMENT);
     expectStatements(ownStatements(withSns), { sns: true });
     const both = synthesize({ sns: true, httpApi: true });
-    expect(variablesOf(both.Resources[IDS.httpApiFunction])).toEqual(SNS_ENVIRONMENT);
-    expectStatements(ownStatements(both), { sns: true });
+    expect(variablesOf(both.Resources[IDS.httpApiFunction])).toEqual(
+      environment({ sns: true, entry: 'buffered' }),
+    );
+    expectStatements(ownStatements(both), { sns: true, httpApi: true });
     // The subscriber is the streaming function, not the HTTP API's, and only its failures go to the queue.
     expect(render(both.Resources[IDS.subscription]?.Properties?.Endpoint)).toBe('{{McpFunction.Arn}}');
     const configs = Object.values(both.Resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
@@ -237,26 +257,24 @@ describe('McpStack: SNS topic', () => {
   });
 
   it('outputs the topic ARN and the dead-letter queue URL', () => {
-    expect(Object.keys(withSns.Outputs ?? {}).sort()).toEqual([
-      'DeadLetterQueueUrl',
-      'FunctionUrl',
-      'TableName',
-      'TopicArn',
-    ]);
+    expect(Object.keys(withSns.Outputs ?? {}).sort()).toEqual(
+      ['DeadLetterQueueUrl', 'FunctionUrl', 'TableName', 'TopicArn', ...Object.keys(COGNITO_OUTPUTS)].sort(),
+    );
     expect(render(withSns.Outputs?.TopicArn?.Value)).toBe(`{{${IDS.topic}}}`);
     expect(render(withSns.Outputs?.DeadLetterQueueUrl?.Value)).toBe(`{{${IDS.deadLetterQueue}}}`);
   });
 });
 
 describe('McpStack: IAM', () => {
-  it('grants exactly the table, its index, the monitor reads and X-Ray writes', () => {
-    for (const t of [template, synthesize({ httpApi: true })]) {
+  it('grants exactly the table, its index, the monitor reads and X-Ray writes, and with the HTTP API the self-invocation', () => {
+    for (const httpApi of [false, true]) {
+      const t = httpApi ? synthesize({ httpApi }) : template;
       const statements = policyStatements(t);
       const xray = statements.filter((s) => [s.Action].flat().every((a) => a.startsWith('xray:')));
       expect(xray).toEqual([
         { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
       ]);
-      expectStatements(ownStatements(t));
+      expectStatements(ownStatements(t), { httpApi });
     }
   });
 
@@ -276,5 +294,195 @@ describe('McpStack: outputs', () => {
   it('outputs the Function URL and the table name', () => {
     expect(render(template.Outputs?.FunctionUrl?.Value)).toBe('{{McpFunctionUrl.FunctionUrl}}');
     expect(render(template.Outputs?.TableName?.Value)).toBe('{{SessionTable}}');
+  });
+});
+
+describe('McpStack: auth', () => {
+  /** The auth settings each test runs, with the HTTP API on, so both functions and both endpoints show. */
+  const MODES: { name: string; props: AuthProps }[] = [
+    { name: 'cognito (default)', props: {} },
+    { name: 'an external issuer', props: { authIssuer: 'https://login.example.com/tenant' } },
+    {
+      name: 'an external issuer and audience',
+      props: { authIssuer: 'https://login.example.com/', authAudience: 'https://mcp.example.com/mcp' },
+    },
+    { name: 'cognito with an audience', props: { authAudience: 'https://mcp.example.com/mcp' } },
+    { name: 'iam', props: { auth: 'iam' } },
+    { name: 'none', props: { auth: 'none' } },
+  ];
+  const cognitoTypes = (t: CfnTemplate) =>
+    Object.values(t.Resources)
+      .map((r) => r.Type)
+      .filter((type) => type.startsWith('AWS::Cognito::'))
+      .sort();
+  const functionIds = [IDS.function, IDS.httpApiFunction];
+
+  it('by default creates the user pool, its domain, the resource server and both app clients', () => {
+    expectCognitoResources(template, DEFAULT_CALLBACK_URLS);
+    expect(cognitoTypes(template)).toEqual(COGNITO_RESOURCE_TYPES);
+    expect(DEFAULT_CALLBACK_URLS).toEqual([
+      'http://localhost:6274/oauth/callback',
+      'http://localhost:6274/oauth/callback/debug',
+    ]);
+    // The clients name the resource server's scopes: they are created after it.
+    for (const id of [IDS.agentClient, IDS.publicClient]) {
+      expect(template.Resources[id]).toMatchObject({ DependsOn: [IDS.resourceServer] });
+    }
+  });
+
+  it("by default sets the pool's issuer, the clients, the scopes and no AUTH_AUDIENCE (Cognito tokens carry no aud)", () => {
+    const withApi = synthesize({ httpApi: true });
+    for (const id of functionIds) {
+      const variables = variablesOf(withApi.Resources[id]) as Record<string, string>;
+      expect(variables, id).toMatchObject({
+        AUTH_ISSUER: `https://cognito-idp.{{AWS::Region}}.{{AWS::URLSuffix}}/{{${IDS.userPool}}}`,
+        AUTH_CLIENT_IDS: `{{${IDS.agentClient}}},{{${IDS.publicClient}}}`,
+        AUTH_REQUIRED_SCOPES: 'lambda-mcp/mcp:tools',
+        AUTH_ADMIN_SCOPE: 'lambda-mcp/mcp:admin',
+      });
+      expect(variables, id).not.toHaveProperty('AUTH_AUDIENCE');
+    }
+    const outputs = outputValues(withApi);
+    for (const [key, value] of Object.entries(COGNITO_OUTPUTS)) expect(outputs[key], key).toBe(value);
+  });
+
+  it("takes the public client's callback URLs", () => {
+    const urls = ['https://app.example.com/callback', 'http://localhost:8080/callback'];
+    expectCognitoResources(synthesize({ authCallbackUrls: urls }), urls);
+  });
+
+  it('with authIssuer creates no user pool and sets AUTH_ISSUER (and AUTH_AUDIENCE when given)', () => {
+    const issuer = 'https://login.example.com/tenant';
+    const t = synthesize({ httpApi: true, authIssuer: issuer });
+    expect(cognitoTypes(t)).toEqual([]);
+    for (const id of functionIds) {
+      expect(variablesOf(t.Resources[id]), id).toMatchObject({ AUTH_ISSUER: issuer });
+      expect(variablesOf(t.Resources[id]), id).not.toHaveProperty('AUTH_AUDIENCE');
+      expect(variablesOf(t.Resources[id]), id).not.toHaveProperty('AUTH_CLIENT_IDS');
+    }
+    expect(outputValues(t)).toEqual({
+      AuthIssuer: issuer,
+      FunctionUrl: '{{McpFunctionUrl.FunctionUrl}}',
+      HttpApiUrl: '{{HttpApi.ApiEndpoint}}',
+      TableName: '{{SessionTable}}',
+    });
+    const audience = 'https://mcp.example.com/mcp';
+    const both = synthesize({ authIssuer: issuer, authAudience: audience });
+    expect(variablesOf(both.Resources[IDS.function])).toEqual(
+      environment({ authIssuer: issuer, authAudience: audience }),
+    );
+    expect(only(both, 'AWS::Lambda::Url')[1].Properties?.AuthType).toBe('NONE');
+    expect(outputValues(both)).toMatchObject({ AuthIssuer: issuer, AuthAudience: audience });
+  });
+
+  it('with auth=iam signs the Function URL and the HTTP API route, with no Cognito and no AUTH_* variables', () => {
+    const t = synthesize({ httpApi: true, auth: 'iam' });
+    expect(only(t, 'AWS::Lambda::Url')[1].Properties?.AuthType).toBe('AWS_IAM');
+    expect(only(t, 'AWS::ApiGatewayV2::Route')[1].Properties?.AuthorizationType).toBe('AWS_IAM');
+    expect(cognitoTypes(t)).toEqual([]);
+    for (const id of functionIds) {
+      expect(
+        Object.keys(variablesOf(t.Resources[id]) as object).filter((k) => k.startsWith('AUTH_')),
+      ).toEqual([]);
+    }
+    // Only API Gateway may invoke the buffered function; nobody may call the URL without IAM.
+    const principals = Object.values(t.Resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Permission')
+      .map((r) => r.Properties?.Principal);
+    expect(principals).toEqual(['apigateway.amazonaws.com']);
+    expect(Object.keys(t.Outputs ?? {}).sort()).toEqual(['FunctionUrl', 'HttpApiUrl', 'TableName']);
+  });
+
+  it('with auth=none is public, says so in an output, and sets no AUTH_* variables', () => {
+    const t = synthesize({ httpApi: true, auth: 'none' });
+    expect(only(t, 'AWS::Lambda::Url')[1].Properties?.AuthType).toBe('NONE');
+    expect(only(t, 'AWS::ApiGatewayV2::Route')[1].Properties?.AuthorizationType).toBe('NONE');
+    expect(cognitoTypes(t)).toEqual([]);
+    expect(variablesOf(t.Resources[IDS.function])).toEqual(environment({ auth: 'none' }));
+    expect(t.Outputs?.PublicEndpointWarning?.Value).toMatch(/^PUBLIC: auth=none/);
+    expect(Object.keys(t.Outputs ?? {}).sort()).toEqual([
+      'FunctionUrl',
+      'HttpApiUrl',
+      'PublicEndpointWarning',
+      'TableName',
+    ]);
+  });
+
+  it.each(MODES)(
+    'with $name, an endpoint that is NONE at the AWS level has AUTH_ISSUER on its function unless auth=none',
+    ({ props }) => {
+      const t = synthesize({ ...props, httpApi: true });
+      const url = only(t, 'AWS::Lambda::Url')[1].Properties ?? {};
+      const route = only(t, 'AWS::ApiGatewayV2::Route')[1].Properties ?? {};
+      const endpoints: [string, unknown][] = [
+        [IDS.function, url.AuthType],
+        [IDS.httpApiFunction, route.AuthorizationType],
+      ];
+      for (const [id, authType] of endpoints) {
+        const variables = variablesOf(t.Resources[id]) as Record<string, string>;
+        expect(variables, id).toEqual(
+          environment({ ...props, entry: id === IDS.function ? 'streaming' : 'buffered' }),
+        );
+        if (authType === 'NONE' && props.auth !== 'none')
+          expect(variables.AUTH_ISSUER, id).toMatch(/^https:\/\//);
+        else if (authType === 'NONE') expect(t.Outputs, id).toHaveProperty('PublicEndpointWarning');
+        else expect(authType, id).toBe('AWS_IAM');
+      }
+      expect(Object.keys(authEnvironment(props)).length > 0).toBe(!props.auth || props.auth === 'cognito');
+    },
+  );
+
+  it('refuses settings that make no sense: an unknown mode, an issuer or audience without token auth, a bad issuer, no callback URL', () => {
+    const cases: [McpStackProps, RegExp][] = [
+      [{ auth: 'oidc' as never }, /auth must be one of cognito, iam, none; got "oidc"/],
+      [{ auth: 'iam', authIssuer: 'https://login.example.com/' }, /not auth=iam/],
+      [{ auth: 'none', authAudience: 'https://mcp.example.com/' }, /not auth=none/],
+      [{ authIssuer: 'http://login.example.com/' }, /authIssuer must be an https URL/],
+      [{ authIssuer: 'https://login.example.com/?tenant=1' }, /authIssuer must be an https URL/],
+      [{ authCallbackUrls: [] }, /authCallbackUrls must name at least one URL/],
+    ];
+    for (const [props, message] of cases) expect(() => synthesize(props), message.source).toThrow(message);
+  });
+});
+
+describe('McpStack: tasks (issue 15)', () => {
+  const withApi = synthesize({ httpApi: true });
+
+  it('sets TASK_RUNNER=in-process on the streaming function and lambda-async on the buffered one, no TASK_HEARTBEAT_SECONDS', () => {
+    const runner = (t: CfnTemplate, id: string) =>
+      (variablesOf(t.Resources[id]) as Record<string, string>).TASK_RUNNER;
+    expect(runner(template, IDS.function)).toBe(TASK_RUNNERS.streaming);
+    expect(runner(withApi, IDS.function)).toBe('in-process');
+    expect(runner(withApi, IDS.httpApiFunction)).toBe('lambda-async');
+    for (const id of [IDS.function, IDS.httpApiFunction]) {
+      expect(variablesOf(withApi.Resources[id]), id).not.toHaveProperty('TASK_HEARTBEAT_SECONDS');
+    }
+  });
+
+  it("lets the buffered function invoke exactly its own ARN, without naming the function's attributes (no dependency cycle)", () => {
+    const invoke = ownStatements(withApi).filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith('lambda:Invoke')),
+    );
+    expect(invoke.map(render)).toEqual([
+      {
+        Sid: 'SelfInvoke',
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: BUFFERED_FUNCTION_ARN,
+      },
+    ]);
+    // The ARN is the buffered function's own: its name, in this partition, region and account.
+    const name = render(withApi.Resources[IDS.httpApiFunction]?.Properties?.FunctionName);
+    expect(BUFFERED_FUNCTION_ARN).toBe(
+      `arn:{{AWS::Partition}}:lambda:{{AWS::Region}}:{{AWS::AccountId}}:function:${String(name)}`,
+    );
+    // The policy the buffered function depends on must not refer to that function.
+    const policies = Object.values(withApi.Resources).filter((r) => r.Type === 'AWS::IAM::Policy');
+    expect(JSON.stringify(policies)).not.toContain(IDS.httpApiFunction);
+    expect(withApi.Resources[IDS.httpApiFunction]).toMatchObject({
+      DependsOn: expect.arrayContaining([IDS.role]),
+    });
+    // Without the HTTP API there is no buffered function, so nothing to invoke.
+    expect(ownStatements(template).filter((s) => s.Sid === 'SelfInvoke')).toEqual([]);
   });
 });
