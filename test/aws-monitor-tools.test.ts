@@ -1,6 +1,8 @@
 // The reference server's operator tools through real clients of both eras, in process: lambda_diagnostics
 // (cold and warm starts, counters, the Lambda context, the store probe, secrets never shown), session_info,
-// and the admin-only list_active_sessions on the in-memory store and on DynamoDB (dynalite).
+// and the admin-only list_active_sessions on the in-memory store and on DynamoDB (dynalite), which names
+// sessions by digest, never by id; with auth on (a real oidc-provider issuing the tokens) it and publish_event
+// exist only for callers whose token holds the admin scope.
 import { gunzipSync } from 'node:zlib';
 import {
   Client as ModernClient,
@@ -13,9 +15,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsMonitorApp, buildAwsMonitor } from '../examples/aws-monitor/src/app.js';
 import type { Diagnostics } from '../examples/aws-monitor/src/diagnostics.js';
 import type { ListSessions } from '../examples/aws-monitor/src/list-sessions.js';
+import { sessionRef } from '../examples/aws-monitor/src/session-ref.js';
 import { httpApiEvent } from '../packages/lambda-mcp/src/adapters/lambda/fixtures.js';
 import { startTestDynamo, type TestDynamo } from '../packages/lambda-mcp/test/dynamo-harness.js';
 import { initializeMessage, inProcessFetch, post, sseMessages, TEST_KEY, URL_, v1Client } from './helpers.js';
+import { type OidcProvider, startOidcProvider } from './support/oidc-provider.js';
 
 const MODERN = '2026-07-28';
 const modernMeta = (name: string) => ({
@@ -32,9 +36,16 @@ afterEach(async () => {
   for (const app of apps.splice(0)) await app.close();
 });
 
-/** The reference server on `env` (request logs off: LOG_LEVEL=SILENT). */
-async function build(env: NodeJS.ProcessEnv = {}): Promise<AwsMonitorApp> {
-  const app = await buildAwsMonitor({ requestStateKey: TEST_KEY }, { LOG_LEVEL: 'SILENT', ...env }, () => {});
+/** The reference server on `env` (request logs off: LOG_LEVEL=SILENT), with `options` for lambda-mcp. */
+async function build(
+  env: NodeJS.ProcessEnv = {},
+  options: Parameters<typeof buildAwsMonitor>[0] = {},
+): Promise<AwsMonitorApp> {
+  const app = await buildAwsMonitor(
+    { requestStateKey: TEST_KEY, ...options },
+    { LOG_LEVEL: 'SILENT', ...env },
+    () => {},
+  );
   apps.push(app);
   return app;
 }
@@ -90,6 +101,16 @@ async function rpcAnswer(response: Response): Promise<RpcAnswer> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** No session id of `opened` appears anywhere in `listed` (ids are bearer credentials). */
+function expectNoSessionIds(listed: unknown, opened: readonly { sessionId: string }[]): void {
+  const text = JSON.stringify(listed);
+  expect(opened.length).toBeGreaterThan(0);
+  for (const { sessionId } of opened) {
+    expect(sessionId.length).toBeGreaterThan(8);
+    expect(text).not.toContain(sessionId);
+  }
+}
 
 describe('lambda_diagnostics', () => {
   it('reports a cold first request and warm later ones, counting invocations, in both eras', async () => {
@@ -323,11 +344,14 @@ describe('list_active_sessions', () => {
 
     const all = await listSessions(oldest.client);
     expect(all.nextCursor).toBeUndefined();
-    expect(all.sessions.map((s) => s.id)).toEqual([newest.sessionId, middle.sessionId, oldest.sessionId]);
+    expect(all.sessions.map((s) => s.ref)).toEqual(
+      [newest, middle, oldest].map((o) => sessionRef(o.sessionId)),
+    );
+    expectNoSessionIds(all, opened);
     expect(all.sessions.map((s) => s.current)).toEqual([false, false, true]);
     const entry = all.sessions[2] as Session;
     expect(entry).toEqual({
-      id: oldest.sessionId,
+      ref: sessionRef(oldest.sessionId),
       protocolVersion: '2025-11-25',
       clientInfo: { name: 'admin-1', version: '1.0.0' },
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
@@ -415,8 +439,9 @@ describe('on DynamoDB (dynalite)', () => {
     } while (cursor !== undefined && pages.length < 10);
     expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
     const listed = pages.flat();
-    expect(listed.map((s) => s.id)).toEqual(opened.map((o) => o.sessionId).reverse());
-    expect(listed.filter((s) => s.current).map((s) => s.id)).toEqual([caller.sessionId]);
+    expect(listed.map((s) => s.ref)).toEqual(opened.map((o) => sessionRef(o.sessionId)).reverse());
+    expect(listed.filter((s) => s.current).map((s) => s.ref)).toEqual([sessionRef(caller.sessionId)]);
+    expectNoSessionIds(pages, opened);
     expect(
       await caller.client.callTool({ name: 'list_active_sessions', arguments: { cursor: 'bm9wZQ' } }),
     ).toMatchObject({
@@ -496,5 +521,106 @@ describe('ENABLE_COMPRESSION and MAX_RESPONSE_SIZE_MB on the reference server', 
     expect(body.error.message).toMatch(
       /^Response too large: \d+ bytes exceeds the limit of 1048 bytes \(MAX_RESPONSE_SIZE_MB\)$/,
     );
+  });
+});
+
+describe('with auth on (the auth option; tokens from a real oidc-provider)', () => {
+  let issuer: OidcProvider;
+  beforeAll(async () => {
+    issuer = await startOidcProvider({ resource: URL_, scopes: ['mcp:tools', 'mcp:admin'] });
+  });
+  afterAll(async () => {
+    await issuer?.close();
+  });
+
+  /** The in-process fetch of `app` with `token` on every request. */
+  function bearer(app: AwsMonitorApp, token: string) {
+    const fetchFn = inProcessFetch(app.handler);
+    return (url: string | URL | Request, init?: RequestInit) => {
+      const headers = new Headers(init?.headers ?? (url instanceof Request ? url.headers : undefined));
+      headers.set('authorization', `Bearer ${token}`);
+      return fetchFn(url, { ...init, headers });
+    };
+  }
+
+  async function clientsWith(app: AwsMonitorApp, token: string) {
+    const { client, transport } = v1Client(bearer(app, token), URL_, 'auth-test');
+    await client.connect(transport);
+    clients.push(client);
+    const modern = new ModernClient(
+      { name: 'auth-test', version: '2.0.0' },
+      { versionNegotiation: { mode: { pin: MODERN } } },
+    );
+    await modern.connect(new ModernTransport(new URL(URL_), { fetch: bearer(app, token) }));
+    clients.push(modern);
+    return { legacy: client, sessionId: transport.sessionId as string, modern };
+  }
+
+  const ADMIN_TOOLS = ['list_active_sessions', 'publish_event'];
+
+  it('lists and runs the admin tools for a token with the admin scope, naming sessions by digest only', async () => {
+    const app = await build(
+      { ADMIN_TOOLS: 'true', PUBLISH_TOOL: 'true' },
+      { auth: { issuer: issuer.issuer } },
+    );
+    // The gate is on: no token, no session.
+    const refused = await inProcessFetch(app.handler)(URL_, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify(initializeMessage()),
+    });
+    expect(refused.status).toBe(401);
+    const admin = await clientsWith(app, await issuer.tokenFor(['mcp:tools', 'mcp:admin']));
+    const other = await clientsWith(app, await issuer.tokenFor(['mcp:tools', 'mcp:admin']));
+    for (const client of [admin.legacy, admin.modern]) {
+      const names = (await client.listTools()).tools.map((t) => t.name);
+      expect(names).toEqual(expect.arrayContaining(ADMIN_TOOLS));
+    }
+
+    const listed = await listSessions(admin.legacy);
+    expect(listed.sessions.map((s) => [s.ref, s.current]).sort()).toEqual(
+      [
+        [sessionRef(admin.sessionId), true],
+        [sessionRef(other.sessionId), false],
+      ].sort(),
+    );
+    for (const entry of listed.sessions) expect(entry.ref).toMatch(/^[0-9a-f]{16}$/);
+    const raw = await admin.legacy.callTool({ name: 'list_active_sessions', arguments: {} });
+    expectNoSessionIds(raw, [admin, other]);
+    expectNoSessionIds(await listSessions(admin.modern), [admin, other]);
+
+    const published = await call<{ id: string; type: string; target: string }>(
+      admin.modern,
+      'publish_event',
+      {
+        type: 'auth.test',
+      },
+    );
+    expect(published).toMatchObject({ type: 'auth.test', target: 'global', id: expect.any(String) });
+  });
+
+  it('has no admin tools for a token without the admin scope: absent from tools/list, a call is "tool not found"', async () => {
+    const app = await build(
+      { ADMIN_TOOLS: 'true', PUBLISH_TOOL: 'true' },
+      { auth: { issuer: issuer.issuer } },
+    );
+    const user = await clientsWith(app, await issuer.tokenFor(['mcp:tools']));
+    for (const client of [user.legacy, user.modern]) {
+      const names = (await client.listTools()).tools.map((t) => t.name);
+      expect(names).toEqual(expect.arrayContaining(['session_info', 'lambda_diagnostics']));
+      for (const name of ADMIN_TOOLS) {
+        expect(names).not.toContain(name);
+        await expect(client.callTool({ name, arguments: { type: 'auth.test' } })).rejects.toMatchObject({
+          message: expect.stringContaining(`Tool ${name} not found`),
+        });
+      }
+    }
+  });
+
+  it('keeps both tools off without ADMIN_TOOLS / PUBLISH_TOOL, whatever the scope', async () => {
+    const app = await build({}, { auth: { issuer: issuer.issuer } });
+    const admin = await clientsWith(app, await issuer.tokenFor(['mcp:tools', 'mcp:admin']));
+    const names = (await admin.legacy.listTools()).tools.map((t) => t.name);
+    for (const name of ADMIN_TOOLS) expect(names).not.toContain(name);
   });
 });

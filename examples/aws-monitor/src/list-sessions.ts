@@ -1,11 +1,15 @@
-// The administrative `list_active_sessions` tool (only with ADMIN_TOOLS=true): live 2025 sessions, most
-// recently active first, a page at a time through `SessionStore.list`. Summaries only: never a session's
-// stored messages or initialize params. An invalid cursor is a tool execution error (`isError`), which is
-// how the 2025-11-25 revision asks servers to report bad tool input, so the model can correct itself.
+// The administrative `list_active_sessions` tool (only with ADMIN_TOOLS=true, and when lambda-mcp verifies
+// tokens only for a caller whose token holds the admin scope): live 2025 sessions, most recently active first,
+// a page at a time through `SessionStore.list`. Summaries only: never a session's stored messages or initialize
+// params, and never its id — whoever presents an id acts in that session — but the short digest logs and
+// `session_info` name it by (`ref`), with the caller's own marked. An invalid cursor is a tool execution error
+// (`isError`), which is how the 2025-11-25 revision asks servers to report bad tool input, so the model can
+// correct itself.
 import type { CallToolResult, McpServer } from '@modelcontextprotocol/server';
 import { InvalidCursorError, type LambdaMcpContext } from 'lambda-mcp';
 import * as z from 'zod/v4';
 import type { AwsMonitorDeps } from './app.js';
+import { sessionRef } from './session-ref.js';
 import { toolText } from './tool-text.js';
 
 const TOOL = 'list_active_sessions';
@@ -16,7 +20,8 @@ const Input = z.object({
 });
 
 const SessionEntry = z.object({
-  id: z.string(),
+  /** The session's digest (see session-ref.ts), as logs and `session_info` show it; never the id itself. */
+  ref: z.string(),
   protocolVersion: z.string(),
   clientInfo: z.object({ name: z.string(), version: z.string() }),
   createdAt: z.string(),
@@ -36,11 +41,16 @@ export const ListSessionsOutput = z.object({
 export type ListSessions = z.infer<typeof ListSessionsOutput>;
 
 /**
- * Registers `list_active_sessions` when `deps.config.adminTools` is on; otherwise the tool does not exist
- * (tools/list omits it and a call answers "tool not found").
+ * Registers `list_active_sessions` when `deps.config.adminTools` is on and, with auth on (`ctx.auth`), the
+ * caller is an administrator; otherwise the tool does not exist (tools/list omits it and a call answers
+ * "tool not found").
+ *
+ * @example
+ * registerListSessions(server, ctx, deps); // in the factory, for every request
  */
 export function registerListSessions(server: McpServer, ctx: LambdaMcpContext, deps: AwsMonitorDeps): void {
   if (!deps.config.adminTools) return;
+  if (ctx.auth && !ctx.auth.isAdmin) return;
   const { title, description } = toolText(deps, TOOL);
   server.registerTool(
     TOOL,
@@ -62,7 +72,7 @@ export function registerListSessions(server: McpServer, ctx: LambdaMcpContext, d
       }
       const result: ListSessions = {
         sessions: page.sessions.map((session) => ({
-          id: session.id,
+          ref: sessionRef(session.id),
           protocolVersion: session.protocolVersion,
           clientInfo: { name: session.clientInfo.name, version: session.clientInfo.version },
           createdAt: new Date(session.createdAt).toISOString(),

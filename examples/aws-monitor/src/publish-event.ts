@@ -1,7 +1,8 @@
 // The `publish_event` tool: the reference server's documented test hook for notifications. It publishes an
 // event to every open stream of every instance (`target: global`) or to the caller's own 2025 session
 // (`target: session`), the way an external system does through SNS. Any client can broadcast with it, so
-// it exists only with PUBLISH_TOOL=true set explicitly (off by default, locally and inside Lambda).
+// it exists only with PUBLISH_TOOL=true set explicitly (off by default, locally and inside Lambda), and when
+// lambda-mcp verifies tokens only for a caller whose token holds the admin scope.
 import type { CallToolResult, McpServer } from '@modelcontextprotocol/server';
 import { InvalidEventError, type LambdaMcpContext } from 'lambda-mcp';
 import * as z from 'zod/v4';
@@ -30,9 +31,16 @@ export const PublishEventOutput = z.object({
   timestamp: z.string(),
 });
 
-/** Registers `publish_event` when `deps.config.events.publishTool` is on. */
+/**
+ * Registers `publish_event` when `deps.config.events.publishTool` is on and, with auth on (`ctx.auth`), the
+ * caller is an administrator; otherwise the tool does not exist.
+ *
+ * @example
+ * registerPublishEvent(server, ctx, deps); // in the factory, for every request
+ */
 export function registerPublishEvent(server: McpServer, ctx: LambdaMcpContext, deps: AwsMonitorDeps): void {
   if (!deps.config.events.publishTool) return;
+  if (ctx.auth && !ctx.auth.isAdmin) return;
   const { title, description } = toolText(deps, TOOL);
   server.registerTool(
     TOOL,

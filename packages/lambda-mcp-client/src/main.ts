@@ -2,6 +2,7 @@
 // exit non-zero on any failure), `connect` (an interactive session) and `call` (one tool call for scripts).
 // Each command's module is loaded only when that command runs.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseClientCredentials, parseToken } from './auth/settings.js';
 import {
   type CallOptions,
   type ConnectOptions,
@@ -38,12 +39,61 @@ const program = new Command('lambda-mcp-client')
     process.exit(error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2);
   });
 
-/** A command on one MCP endpoint, `--url`. */
+/** A credential flag's value that did not parse: why, without the value (it may be a secret). */
+class InvalidCredential {
+  constructor(readonly message: string) {}
+}
+
+/**
+ * `parse` as the argument parser of a credential flag. Commander would quote the rejected value in its
+ * message, so the failure is kept here and reported by the preAction hook, without the value (exit 2).
+ */
+function credential<T>(parse: (value: string) => T) {
+  return (value: string): T | InvalidCredential => {
+    try {
+      return parse(value);
+    } catch (error) {
+      return new InvalidCredential((error as Error).message);
+    }
+  };
+}
+
+/** Before a command runs: a usage error (exit 2) for a credential flag that did not parse. */
+function rejectInvalidCredentials(_program: Command, command: Command): void {
+  for (const option of command.options) {
+    const value: unknown = command.getOptionValue(option.attributeName());
+    if (value instanceof InvalidCredential) {
+      const from =
+        command.getOptionValueSource(option.attributeName()) === 'env' ? ` (from ${option.envVar})` : '';
+      command.error(`error: option '${option.flags}'${from} is invalid: ${value.message}`, { exitCode: 2 });
+    }
+  }
+}
+
+/** A command on one MCP endpoint, `--url`, with the identity its requests carry. */
 function endpointCommand(name: string, description: string): Command {
   return program
     .command(name)
     .description(description)
-    .requiredOption('--url <url>', 'the MCP endpoint', url);
+    .requiredOption('--url <url>', 'the MCP endpoint', url)
+    .hook('preAction', rejectInvalidCredentials)
+    .addOption(
+      new Option('--token <jwt>', 'send this bearer token on every request (never printed)')
+        .env('LAMBDA_MCP_TOKEN')
+        .argParser(credential(parseToken)),
+    )
+    .addOption(
+      new Option(
+        '--client-credentials <id:secret>',
+        "get a token with the client_credentials grant from the server's authorization server " +
+          '(found through its protected resource metadata); with --token too, the auth suite uses it as a ' +
+          'second identity',
+      ).argParser(credential(parseClientCredentials)),
+    )
+    .option(
+      '--scope <scopes>',
+      'the scopes --client-credentials asks for (space-separated; default: what the server advertises)',
+    );
 }
 
 /** `--protocol-version`, one of `choices`. */
@@ -62,7 +112,11 @@ async function exitWith(run: () => Promise<number>): Promise<void> {
 }
 
 endpointCommand('test', 'Run test suites against a server; exits non-zero when any test fails')
-  .addOption(new Option('--suite <suite>', 'which suite').choices([...SUITES, 'all']).default('all'))
+  .addOption(
+    new Option('--suite <suite>', 'which suite (all includes auth only with a token or credentials)')
+      .choices([...SUITES, 'all'])
+      .default('all'),
+  )
   .addOption(versionOption([...PROTOCOL_VERSIONS, 'all'], 'all'))
   .option(
     '--concurrency <n>',

@@ -1,16 +1,19 @@
 // What each lambda-mcp-client command accepts, as parsed from the command line (see main.ts), and the
 // protocol revisions and test suites it offers.
+import type { AuthSettings } from './auth/settings.js';
+
+export type { AuthSettings, ClientCredentials } from './auth/settings.js';
 
 /** The protocol revisions the client speaks, newest first. */
 export const PROTOCOL_VERSIONS = ['2026-07-28', '2025-11-25', '2025-06-18', '2025-03-26'] as const;
 export type ProtocolVersion = (typeof PROTOCOL_VERSIONS)[number];
 
-/** The test suites. */
-export const SUITES = ['protocol', 'sessions', 'streaming', 'tools'] as const;
+/** The test suites (`auth` runs only with an identity: `--token`, LAMBDA_MCP_TOKEN or `--client-credentials`). */
+export const SUITES = ['protocol', 'sessions', 'streaming', 'tools', 'auth'] as const;
 export type Suite = (typeof SUITES)[number];
 
-/** `lambda-mcp-client test`. */
-export interface TestOptions {
+/** `lambda-mcp-client test`; the auth flags give every request a token and the auth suite its identities. */
+export interface TestOptions extends AuthSettings {
   url: URL;
   suite: Suite | 'all';
   protocolVersion: ProtocolVersion | 'all';
@@ -24,14 +27,14 @@ export interface TestOptions {
 }
 
 /** `lambda-mcp-client connect`. */
-export interface ConnectOptions {
+export interface ConnectOptions extends AuthSettings {
   url: URL;
   debug: boolean;
   protocolVersion: ProtocolVersion;
 }
 
 /** `lambda-mcp-client call`. */
-export interface CallOptions {
+export interface CallOptions extends AuthSettings {
   url: URL;
   debug: boolean;
   protocolVersion: ProtocolVersion;

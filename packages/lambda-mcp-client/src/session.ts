@@ -1,6 +1,8 @@
 // One façade over both SDK clients for `connect` and `call`: the v2 client pinned to 2026-07-28
 // (session/modern.ts), or the v1 client in a 2025 session whose `initialize` offers the chosen revision
-// (session/legacy.ts), optionally through the fetch wrapper that prints every exchange (session/debug-fetch.ts).
+// (session/legacy.ts), optionally through the fetch wrapper that prints every exchange (session/debug-fetch.ts),
+// with the bearer token of `--token` / `--client-credentials` on every request (auth/bearer.ts).
+import { authorizedFetch, identitiesFor } from './auth/bearer.js';
 import type { ProtocolVersion } from './options.js';
 import { type FetchFn, MODERN_VERSION } from './sdk.js';
 import { debugFetch } from './session/debug-fetch.js';
@@ -35,9 +37,10 @@ export async function openSession(
   protocolVersion: ProtocolVersion,
   options: SessionOptions = {},
 ): Promise<McpSession> {
-  let fetchFn: FetchFn = (input, init) => fetch(input, init);
-  if (options.debug)
-    fetchFn = debugFetch(fetchFn, options.debugWrite ?? ((text) => process.stderr.write(text)));
+  let base: FetchFn = (input, init) => fetch(input, init);
+  if (options.debug) base = debugFetch(base, options.debugWrite ?? ((text) => process.stderr.write(text)));
+  // Discovery and token requests go out through `base` (shown by --debug, tokens redacted), MCP ones with the token.
+  const fetchFn = authorizedFetch(base, identitiesFor(options.auth, url, base).primary);
   const elicit = options.onElicit ?? (async (): Promise<ElicitationAnswer> => ({ action: 'decline' }));
   const onEvent = options.onEvent ?? (() => {});
   return protocolVersion === MODERN_VERSION

@@ -37,6 +37,7 @@ export async function runCall(tool: string, json: string, options: CallOptions):
   try {
     session = await openSession(options.url, options.protocolVersion, {
       debug: options.debug,
+      auth: options,
       onElicit: async (request) => {
         process.stderr.write(
           `lambda-mcp-client call: declined the server's request for input ("${request.message}"); ` +

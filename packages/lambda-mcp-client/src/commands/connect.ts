@@ -92,6 +92,7 @@ export async function runConnect(options: ConnectOptions): Promise<number> {
   try {
     session = await openSession(options.url, options.protocolVersion, {
       debug: options.debug,
+      auth: options,
       onElicit,
       onEvent,
     });

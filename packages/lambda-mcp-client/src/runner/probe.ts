@@ -2,6 +2,7 @@
 // (server/discover for 2026-07-28, initialize for the 2025 ones), so that a revision it does not speak has
 // its tests skipped with the reason instead of failed.
 import type { ProtocolVersion } from '../options.js';
+import type { FetchFn } from '../sdk.js';
 import { describeResponse, type RpcMessage, readResponse } from './assert.js';
 import { initializeHeaders, initializeMessage, isModern, modernRequest, sessionHeaders } from './mcp.js';
 
@@ -18,12 +19,13 @@ const FALLBACK_STATUSES = [400, 404, 405];
  * Why `version` cannot be tested on the server at `url`, or `undefined` when it can: a 2025-only server for
  * 2026-07-28 (server/discover refused without a modern error), a modern-only one for the 2025 revisions
  * (initialize refused with a modern error), or a server that negotiates another revision. Anything else
- * (errors, odd answers) lets the tests run, so they fail rather than skip.
+ * (errors, odd answers) lets the tests run, so they fail rather than skip. `fetch` carries the run's token.
  */
 export async function unsupportedReason(
   url: URL,
   version: ProtocolVersion,
   timeout: number,
+  fetch: FetchFn = globalThis.fetch,
 ): Promise<string | undefined> {
   const signal = AbortSignal.timeout(timeout);
   if (isModern(version)) {

@@ -63,7 +63,9 @@ export function summary(info: RunInfo, results: readonly TestResult[], s: Styles
   }
   lines.push('');
   if (all.total === 0) lines.push(s.red('FAIL: no test ran'));
-  else if (all.fail > 0) {
+  else if (all.fail === 0 && all.pass === 0) {
+    lines.push(s.yellow(`NOT RUN: all ${all.total} tests were skipped; a skip never counts as a pass`));
+  } else if (all.fail > 0) {
     lines.push(s.red(`FAIL: ${all.fail} failed, ${all.pass} passed, ${all.skip} skipped of ${all.total}`));
   } else lines.push(s.green(`PASS: ${all.pass} passed, ${all.skip} skipped of ${all.total}, none failed`));
   return lines.join('\n');

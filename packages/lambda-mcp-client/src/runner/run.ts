@@ -1,7 +1,9 @@
 // Runs planned tests one after another in suite order, each under the per-test timeout (a timeout is a
 // failure): gives each its context (recording fetch, skip, cleanups), queues the follow-ups a passing test
 // asks for right after it, and reports progress as it goes.
+import type { Identities } from '../auth/bearer.js';
 import type { ProtocolVersion, Suite } from '../options.js';
+import type { FetchFn } from '../sdk.js';
 import { errorText } from './assert.js';
 import type { Progress } from './style.js';
 import type { FollowUp, PlannedTest, TestCase, TestContext, TestResult } from './types.js';
@@ -56,6 +58,12 @@ export interface RunOptions {
   progress?: Progress;
   /** Says why a revision cannot be tested on this server (its tests are skipped), or `undefined`. */
   gate?: (version: ProtocolVersion) => Promise<string | undefined>;
+  /** What tests' requests go out through: with the bearer token when the run has one. Default: `fetch`. */
+  fetch?: FetchFn;
+  /** What `ctx.bareFetch` goes out through: never a token. Default: `fetch`. */
+  bareFetch?: FetchFn;
+  /** The run's identities, for the auth suite. */
+  identities?: Identities;
 }
 
 /**
@@ -90,7 +98,7 @@ async function runOne(
   options: RunOptions,
 ): Promise<{ result: TestResult; followUps: FollowUp[] }> {
   const controller = new AbortController();
-  const recorder = new WireRecorder(controller.signal);
+  const recorder = new WireRecorder(controller.signal, options.fetch);
   const cleanups: Array<() => unknown> = [];
   const notes: string[] = [];
   const followUps: FollowUp[] = [];
@@ -102,6 +110,8 @@ async function runOne(
     concurrency: options.concurrency ?? 5,
     signal: controller.signal,
     fetch: recorder.fetch,
+    bareFetch: recorder.through(options.bareFetch ?? ((input, init) => fetch(input, init))),
+    identities: options.identities ?? {},
     exchanges: recorder.exchanges,
     skip: (reason) => {
       throw new Skip(reason);

@@ -1,5 +1,6 @@
 // The test runner's vocabulary: what a test is, what it gets to work with while it runs (a recording fetch,
 // its timeout, skip), and what it reports (pass, fail or skip with a reason, timings, the wire exchange).
+import type { Identities } from '../auth/bearer.js';
 import type { ProtocolVersion, Suite } from '../options.js';
 import type { FetchFn } from '../sdk.js';
 
@@ -38,8 +39,15 @@ export interface TestContext {
   concurrency: number;
   /** Aborted when the test ends or times out; `fetch` already honours it. */
   signal: AbortSignal;
-  /** `fetch` that records each exchange for the report (and aborts with `signal`). */
+  /**
+   * `fetch` that records each exchange for the report (and aborts with `signal`); it adds the run's bearer
+   * token (`--token`, `--client-credentials`) to every request that does not set `authorization` itself.
+   */
   fetch: FetchFn;
+  /** {@link TestContext.fetch} without the token: for checks of what a server does with none. */
+  bareFetch: FetchFn;
+  /** The run's identities (none without `--token` / `--client-credentials`), for the auth suite. */
+  identities: Identities;
   /** What `fetch` recorded so far, oldest first. */
   exchanges: readonly Exchange[];
   /** Ends the test as skipped, with the reason reported. A skip never counts as a pass. */

@@ -10,10 +10,25 @@ export function truncate(text: string, limit = BODY_LIMIT): string {
   return text.length > limit ? `${text.slice(0, limit)}… (${text.length - limit} more characters)` : text;
 }
 
+/**
+ * How a header is shown in reports and `--debug`: credentials (`authorization`, cookies) never in clear, only
+ * their scheme and length, e.g. `Bearer [redacted, 812 characters]`.
+ *
+ * @example
+ * redactHeader('authorization', 'Bearer eyJhbGciOi…'); // 'Bearer [redacted, 17 characters]'
+ */
+export function redactHeader(name: string, value: string): string {
+  const lower = name.toLowerCase();
+  if (lower !== 'authorization' && lower !== 'cookie' && lower !== 'set-cookie') return value;
+  const space = value.indexOf(' ');
+  const scheme = lower === 'authorization' && space > 0 ? `${value.slice(0, space)} ` : '';
+  return `${scheme}[redacted, ${value.length - scheme.length} characters]`;
+}
+
 function headerRecord(headers: Headers): Record<string, string> {
   const record: Record<string, string> = {};
   headers.forEach((value, name) => {
-    record[name] = value;
+    record[name] = redactHeader(name, value);
   });
   return record;
 }
@@ -33,13 +48,23 @@ function describeBody(body: RequestInit['body'] | undefined): string | undefined
 export class WireRecorder {
   readonly exchanges: Exchange[] = [];
   readonly #signal: AbortSignal;
+  readonly #base: FetchFn;
 
-  constructor(signal: AbortSignal) {
+  /** `base` sends the recorded requests (default: the global fetch; the runner's adds the bearer token). */
+  constructor(signal: AbortSignal, base: FetchFn = (input, init) => fetch(input, init)) {
     this.#signal = signal;
+    this.#base = base;
   }
 
   /** The recording `fetch`; every request also aborts when the test's signal does. */
-  readonly fetch: FetchFn = async (input, init) => {
+  readonly fetch: FetchFn = (input, init) => this.#record(this.#base, input, init);
+
+  /** A recording `fetch` that sends through `base` instead (e.g. one that adds no token). */
+  through(base: FetchFn): FetchFn {
+    return (input, init) => this.#record(base, input, init);
+  }
+
+  async #record(send: FetchFn, input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const base = input instanceof Request ? input : new Request(input, init);
     const signal = AbortSignal.any(init?.signal ? [init.signal, this.#signal] : [this.#signal]);
     const request = new Request(base, { ...(input instanceof Request ? init : {}), signal });
@@ -55,7 +80,7 @@ export class WireRecorder {
     const started = performance.now();
     let response: Response;
     try {
-      response = await fetch(request);
+      response = await send(request);
     } catch (error) {
       exchange.durationMs = Math.round(performance.now() - started);
       exchange.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -70,7 +95,7 @@ export class WireRecorder {
       statusText: response.statusText,
       headers: response.headers,
     });
-  };
+  }
 }
 
 /** Passes `body` through unchanged, keeping the first {@link BODY_LIMIT} characters in the exchange. */

@@ -1,14 +1,24 @@
 // `--debug`: a fetch wrapper that writes every HTTP exchange out as it happens — method, URL, headers
-// (credentials redacted) and body of each request, then status, headers and body of its response, SSE
-// bodies chunk by chunk as they arrive — with bodies cut at the wire recorder's limit.
-import { truncate } from '../runner/wire.js';
+// (credentials redacted: the token, the client secret, cookies) and body of each request (tokens an
+// authorization server answers redacted too), then status, headers and body of its response, SSE bodies
+// chunk by chunk as they arrive — with bodies cut at the wire recorder's limit.
+import { redactHeader, truncate } from '../runner/wire.js';
 import type { FetchFn } from '../sdk.js';
+
+/** JSON members whose value is a credential: a token endpoint's answer, a client secret. */
+const SECRET_MEMBERS = /("(?:access_token|refresh_token|id_token|client_secret)"\s*:\s*)"[^"]*"/g;
+
+/** `text` with the values of credential-bearing JSON members (and form fields) replaced. */
+export function redactBody(text: string): string {
+  return text
+    .replace(SECRET_MEMBERS, '$1"[redacted]"')
+    .replace(/(^|&)(client_secret|assertion|client_assertion)=[^&]*/g, '$1$2=[redacted]');
+}
 
 function headerLines(headers: Headers): string {
   const lines: string[] = [];
   headers.forEach((value, name) => {
-    const shown = name === 'authorization' || name === 'cookie' ? '[redacted]' : value;
-    lines.push(`  ${name}: ${shown}\n`);
+    lines.push(`  ${name}: ${redactHeader(name, value)}\n`);
   });
   return lines.join('');
 }
@@ -26,7 +36,9 @@ export function debugFetch(fetchFn: FetchFn, write: (text: string) => void): Fet
     const requestHeaders = new Headers(
       init?.headers ?? (input instanceof Request ? input.headers : undefined),
     );
-    const body = typeof init?.body === 'string' ? `  ${truncate(init.body)}\n` : '';
+    const sent =
+      typeof init?.body === 'string' || init?.body instanceof URLSearchParams ? String(init.body) : '';
+    const body = sent ? `  ${truncate(redactBody(sent))}\n` : '';
     write(`[http ${n}] → ${method} ${target}\n${headerLines(requestHeaders)}${body}`);
     const started = Date.now();
     let response: Response;
@@ -44,7 +56,7 @@ export function debugFetch(fetchFn: FetchFn, write: (text: string) => void): Fet
       const tap = new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
           const text = decoder.decode(chunk, { stream: true }).trimEnd();
-          if (text) write(`[http ${n}] ← SSE ${truncate(text).replace(/\n/g, '\n  ')}\n`);
+          if (text) write(`[http ${n}] ← SSE ${truncate(redactBody(text)).replace(/\n/g, '\n  ')}\n`);
           controller.enqueue(chunk);
         },
         flush() {
@@ -58,7 +70,7 @@ export function debugFetch(fetchFn: FetchFn, write: (text: string) => void): Fet
       });
     }
     const text = response.body ? await response.clone().text() : '';
-    write(`${head}${text ? `  ${truncate(text)}\n` : ''}`);
+    write(`${head}${text ? `  ${truncate(redactBody(text))}\n` : ''}`);
     return response;
   };
 }

@@ -10,6 +10,7 @@ import type {
   ServerCapabilities,
   Tool,
 } from '@modelcontextprotocol/client';
+import type { AuthSettings } from '../auth/settings.js';
 
 /** One field of an elicitation form (a primitive JSON Schema, as MCP restricts them). */
 export interface ElicitationField {
@@ -75,6 +76,8 @@ export interface SessionOptions {
   onEvent?: (event: SessionEvent) => void;
   /** Where debug output goes (default: stderr). */
   debugWrite?: (text: string) => void;
+  /** The identity every request carries (`--token`, `--client-credentials`); none by default. */
+  auth?: AuthSettings;
 }
 
 /** Per-request options: an abort signal (Ctrl-C in the REPL). */
