@@ -5,7 +5,7 @@
 // answers too, on this Node and on a real Node 22.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -287,6 +287,22 @@ describe('npm run invoke with the sample events', () => {
     });
     afterAll(async () => {
       await dynamo?.close();
+    });
+
+    it('STORE=dynalite: the init-phase table calls print no X-Ray stack traces (no trace to join there)', async () => {
+      // The artifact leaves dynalite out (development only): a copy next to a node_modules holding just it.
+      const dir = join(outDir, 'with-dynalite');
+      await cp(artifact.dir, join(dir, 'artifact'), { recursive: true });
+      await mkdir(join(dir, 'node_modules'), { recursive: true });
+      await symlink(join(ROOT, 'node_modules', 'dynalite'), join(dir, 'node_modules', 'dynalite'));
+      const run = await runInvoke(
+        event('apigw-v2-initialize.json'),
+        { STORE: 'dynalite', DYNALITE_PATH: join(dir, 'data'), MCP_REQUEST_STATE_KEY: REQUEST_STATE_KEY },
+        join(dir, 'artifact'),
+      );
+      expect(resultOf(run).statusCode).toBe(200);
+      expect(run.stderr).not.toContain('Missing AWS Lambda trace data');
+      expect(run.stderr).not.toMatch(/\n\s+at /);
     });
 
     it('GET on the session initialize opened: 200 text/event-stream, a priming event and retry', async () => {

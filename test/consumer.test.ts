@@ -250,7 +250,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe('the packed packages in a blank project', { timeout: 30_000 }, () => {
+describe('the packed packages in a blank project', { timeout: 120_000 }, () => {
   it('ship only dist JavaScript, declarations and source maps, README.md, LICENSE and package.json', () => {
     const shipped = /^dist\/.+\.(js|d\.ts|js\.map)$/;
     const expectations: [string, string[]][] = [

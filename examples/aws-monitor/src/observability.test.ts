@@ -40,6 +40,21 @@ const CLEARED = [
   'SESSION_TABLE_NAME',
   'NO_COLOR',
 ];
+/** A 2026-07-28 `tools/call` with its `_meta` envelope. */
+const modernCall = (name: string) => ({
+  jsonrpc: '2.0',
+  id: 9,
+  method: 'tools/call',
+  params: {
+    name,
+    arguments: {},
+    _meta: {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientInfo': { name: 'obs-test', version: '1' },
+      'io.modelcontextprotocol/clientCapabilities': {},
+    },
+  },
+});
 const HEADERS = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };
 
 let savedEnv: NodeJS.ProcessEnv;
@@ -467,12 +482,28 @@ describe('locally', () => {
           'mcp-protocol-version': '1999-01-01',
         })
       ).status,
+      // Refused by the SDK itself (it reports these through onerror before answering 400).
+      (
+        await send(JSON.stringify(modernCall('session_info')), {
+          'mcp-protocol-version': '2026-07-28',
+          'mcp-method': 'tools/list',
+        })
+      ).status,
+      (
+        await send(JSON.stringify(modernCall('session_info')), {
+          'mcp-protocol-version': '2026-07-28',
+          'mcp-method': 'tools/call',
+          'mcp-name': 'another_tool',
+        })
+      ).status,
     ];
     for (const status of statuses) expect(status).toBeGreaterThanOrEqual(400);
     for (const status of statuses) expect(status).toBeLessThan(500);
     const logged = lines().filter(({ json }) => json !== undefined);
-    expect(logged.length).toBeGreaterThan(0);
-    expect(logged.filter(({ json }) => json?.level === 'ERROR')).toEqual([]);
+    // One WARN request line per refusal, and nothing else: no ERROR line, no stack.
+    expect(logged.map(({ json }) => [json?.level, json?.message])).toEqual(
+      statuses.map(() => ['WARN', 'request']),
+    );
   });
 
   it('emits EMF when POWERTOOLS_METRICS_DISABLED=false asks for it', async () => {

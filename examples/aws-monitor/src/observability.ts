@@ -7,7 +7,7 @@ import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
 import type { ConstructorOptions } from '@aws-lambda-powertools/logger/types';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import type { LambdaContextLike, RequestRecord } from 'lambda-mcp';
+import { isClientRejection, type LambdaContextLike, type RequestRecord } from 'lambda-mcp';
 import type { AwsMonitorConfig } from './config.js';
 import { sessionRef } from './session-ref.js';
 
@@ -41,7 +41,7 @@ export interface Observability {
   metricsEnabled: boolean;
   /** lambda-mcp's `onrequest`: logs the request, records its metrics and annotates its trace. Never throws. */
   onrequest(record: RequestRecord): void;
-  /** lambda-mcp's `onerror`: logs the error at ERROR level. Never throws. */
+  /** lambda-mcp's `onerror`: logs the error at ERROR level (not the SDK's reports of 4xx answers). Never throws. */
   onerror(error: unknown): void;
   /** Traces every call of an AWS SDK v3 client as an X-Ray subsegment (a no-op while tracing is off). */
   instrument<T>(awsClient: T): T;
@@ -114,6 +114,13 @@ export function createObservability(
 
   // Powertools enables tracing inside Lambda (AWS_EXECUTION_ENV) unless POWERTOOLS_TRACE_ENABLED=false.
   const tracer = options.tracer ?? new Tracer({ serviceName: config.server.name });
+  // AWS calls made outside an invocation (the init phase: the table check, an embedded dynalite) have no trace
+  // to join. That is expected, not an error, and Powertools says so by setting AWS_XRAY_CONTEXT_MISSING to
+  // IGNORE_ERROR when it is unset, but only after the X-Ray SDK has read it: applied here, or the SDK prints a
+  // stack trace for each such call. Any other value set for the function is the SDK's to apply.
+  if (!options.tracer && process.env.AWS_XRAY_CONTEXT_MISSING === 'IGNORE_ERROR') {
+    tracer.provider.setContextMissingStrategy('IGNORE_ERROR');
+  }
 
   // The current invocation's subsegment, for `onrequest` to name and annotate.
   const requestSegments = new AsyncLocalStorage<RequestSegment>();
@@ -165,6 +172,8 @@ export function createObservability(
   };
 
   const onerror = (error: unknown) => {
+    // A request the SDK refused with a 4xx is the client's mistake: `onrequest` logs it once, at WARN.
+    if (error instanceof Error && isClientRejection(error)) return;
     try {
       logger.error('server error', error instanceof Error ? error : new Error(String(error)));
     } catch {
