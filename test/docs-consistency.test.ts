@@ -1,8 +1,8 @@
 // The README and docs/ stay in step with the code they describe: every `npm run …` they show is a script of
-// package.json (or of the workspace it names), every environment variable they name is one the code, the
+// package.json (or of the workspace it names), every relative link leads to a file, every environment variable they name is one the code, the
 // infrastructure or a tool we rely on reads, and every variable the configuration reads is documented.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -83,6 +83,17 @@ describe('README and docs', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it('link only to files that exist', () => {
+    const broken: string[] = [];
+    for (const { path, text } of pages) {
+      for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+        if (!target || /^[a-z]+:/.test(target)) continue;
+        if (!existsSync(join(ROOT, dirname(path), target))) broken.push(`${path}: ${target}`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 
   it('name only environment variables the code, the infrastructure or the AWS tooling reads', () => {
