@@ -17,6 +17,13 @@ const context = { getRemainingTimeInMillis: () => 30_000 };
 const headers = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };
 
 describe('aws-monitor Lambda handler', () => {
+  it('takes a task worker event (the lambda-async runner invoking itself) instead of refusing it', async () => {
+    // No task has that id: the worker finds nothing to run and the invocation ends without an error.
+    const result = await handler({ 'lambda-mcp': 'task-run', taskId: 'no-such-task', runId: 'r1' }, context);
+    expect(result).toEqual({ task: 'no-such-task' });
+    await expect(handler({ 'lambda-mcp': 'something-else' }, context)).rejects.toThrow(/unsupported Lambda event/);
+  });
+
   it('serves a 2025 session across invocations, and a GET that replays and closes', async () => {
     const init = (await handler(
       httpApiEvent({

@@ -25,6 +25,7 @@ import {
   type ServerNotifier,
 } from '@modelcontextprotocol/server';
 import type { LambdaMcpContext } from 'lambda-mcp';
+import { registerTaskTools } from './task-tools.js';
 
 /** What the serving layer hands the factory: the SDK's construction context plus the shared state codec. */
 export type ConformanceContext = LambdaMcpContext;
@@ -123,6 +124,7 @@ export function createConformanceServer(ctx: ConformanceContext, hooks: Conforma
   registerResources(server);
   registerPrompts(server);
   registerCompletions(server);
+  registerTaskTools(server);
   return server;
 }
 

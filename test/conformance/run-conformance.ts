@@ -14,8 +14,11 @@ import { fileURLToPath } from 'node:url';
 export const CONFORMANCE_SETTINGS = ['2025-06-18', '2025-11-25', '2026-07-28'] as const;
 export type ConformanceSetting = (typeof CONFORMANCE_SETTINGS)[number];
 
-/** Scenarios left out of every assertion: the Tasks extension, which lambda-mcp does not implement. */
-export const isExcludedScenario = (scenario: string) => scenario.startsWith('tasks-');
+/**
+ * Scenarios left out of every assertion: only what the suite itself skips (`tasks-status-notifications`
+ * awaits a rewrite of its harness against `subscriptions/listen`, and reports a single SKIPPED check).
+ */
+export const isExcludedScenario = (scenario: string) => scenario === 'tasks-status-notifications';
 
 /** CLI flags per setting: 2025-06-18 has no frozen requirement set, so it runs the active suite at that wire. */
 const SETTING_FLAGS: Record<ConformanceSetting, string[]> = {

@@ -3,7 +3,7 @@
 // `npm start`); test/conformance.test.ts uses startConformanceServer() with port 0 instead.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLambdaMcp, type LambdaMcpOptions, storesFromEnv } from 'lambda-mcp';
+import { createLambdaMcp, type LambdaMcpOptions, storesFromEnv, type TaskOptions } from 'lambda-mcp';
 import { exitOnSignals, localServerOptions, serveLocal } from 'lambda-mcp/node';
 import { createConformanceServer } from './everything-server.js';
 
@@ -29,9 +29,14 @@ export async function startConformanceServer(
 ): Promise<RunningConformanceServer> {
   const host = options.host ?? '127.0.0.1';
   // The same switches as `npm start`: environment options, live SSE, Host validation on loopback.
+  const local = localServerOptions(host);
+  // A short heartbeat (unless TASK_HEARTBEAT_SECONDS says otherwise): a cancel received by another instance
+  // reaches the runner well within the suite's polls.
+  const tasks: TaskOptions = { heartbeatMs: 500, ...local.tasks, ...options.handlerOptions?.tasks };
   const handler = createLambdaMcp((ctx) => createConformanceServer(ctx, { notify: handler.notify }), {
-    ...localServerOptions(host),
+    ...local,
     ...options.handlerOptions,
+    tasks,
   });
   return serveLocal(handler, { port: options.port ?? 3001, host, path: MCP_PATH });
 }
@@ -41,6 +46,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`PORT must be a port number: ${port}`);
   const stores = await storesFromEnv();
+  // With STORE=dynamodb the stores include the task store on the same table, so a task created on one
+  // instance is polled, updated and cancelled on any other.
   const server = await startConformanceServer({
     port,
     host: process.env.HOST ?? '127.0.0.1',

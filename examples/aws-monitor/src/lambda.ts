@@ -4,10 +4,11 @@
 // - `streamingHandler`, response streaming (a Function URL with InvokeMode RESPONSE_STREAM, API Gateway REST
 //   response streaming): live SSE until the request ends or shortly before the invocation's deadline.
 // Both also take SNS notification events (the topic's subscription) and publish each message once to every
-// instance's streams. Configuration and stores come from the environment (see README); start-up fails with
+// instance's streams, and task worker events (TASK_RUNNER=lambda-async: the buffered function invokes itself to
+// run a task past the request); the streaming handler keeps in-process task runs going after its answer. Configuration and stores come from the environment (see README); start-up fails with
 // a clear message when MCP_REQUEST_STATE_KEY is missing or a setting is invalid. Each invocation is traced,
 // logged and counted through Powertools (see observability.ts), its metrics flushed before it returns.
-import { isSnsEvent, type LambdaMcpOptions, optionsFromEnv } from 'lambda-mcp';
+import { isSnsEvent, isTaskWorkerEvent, type LambdaMcpOptions, optionsFromEnv } from 'lambda-mcp';
 import {
   type LambdaContextLike,
   toLambdaHandler,
@@ -23,11 +24,22 @@ const built = new Map<'poll' | 'live', Promise<AwsMonitorApp>>();
 function appFor(sse: 'poll' | 'live'): Promise<AwsMonitorApp> {
   let app = built.get(sse);
   if (!app) {
-    const options: LambdaMcpOptions = { sse, ...optionsFromEnv() };
-    app = buildAwsMonitor(options, process.env, (line) => log('info', line));
+    app = withTaskClient({ sse, ...optionsFromEnv() }).then((options) =>
+      buildAwsMonitor(options, process.env, (line) => log('info', line)),
+    );
     built.set(sse, app);
   }
   return app;
+}
+
+/**
+ * With TASK_RUNNER=lambda-async, hands the runner a Lambda client from the AWS SDK bundled here (the library
+ * would otherwise import the runtime's copy when the first task starts).
+ */
+async function withTaskClient(options: LambdaMcpOptions): Promise<LambdaMcpOptions> {
+  if (options.tasks?.runner !== 'lambda-async' || options.tasks.lambdaClient) return options;
+  const { LambdaClient } = await import('@aws-sdk/client-lambda');
+  return { ...options, tasks: { ...options.tasks, lambdaClient: new LambdaClient({}) } };
 }
 
 // Build at init (cold start) the app the function's configured handler uses; Lambda names it in _HANDLER.
@@ -39,8 +51,22 @@ export const app = await appFor(streamingFunction ? 'live' : 'poll');
 /** The MCP core of {@link app}. */
 export const mcp = app.handler;
 
-/** Publishes an SNS event's messages (any other non-HTTP event is refused with a clear error). */
-async function onOtherEvent(target: AwsMonitorApp, event: unknown) {
+/** Time kept back from a task run for writing its outcome before the function times out, in ms. */
+const TASK_DEADLINE_MARGIN_MS = 2000;
+
+/**
+ * Runs the task a worker event names, or publishes an SNS event's messages; any other non-HTTP event is refused
+ * with a clear error.
+ */
+async function onOtherEvent(target: AwsMonitorApp, event: unknown, context?: LambdaContextLike) {
+  if (isTaskWorkerEvent(event)) {
+    const remaining = context?.getRemainingTimeInMillis?.();
+    await target.handler.runTaskWorker(
+      event,
+      remaining === undefined ? undefined : Date.now() + remaining - TASK_DEADLINE_MARGIN_MS,
+    );
+    return { task: event.taskId };
+  }
   if (!isSnsEvent(event)) throw new UnsupportedEventError(event);
   const result = await target.handler.ingestSns(event);
   for (const skipped of result.skipped) {
@@ -75,7 +101,7 @@ export const handler: AnyEventHandler = once(async (): Promise<AnyEventHandler> 
   const target = await appFor('poll');
   const buffered = toLambdaHandler(target.handler, {
     onError: (error) => target.observability.onerror(error),
-    onOtherEvent: (event) => onOtherEvent(target, event),
+    onOtherEvent: (event, context) => onOtherEvent(target, event, context),
   }) as AnyEventHandler;
   return target.observability.wrapLambdaHandler(buffered);
 });
@@ -89,6 +115,8 @@ export const streamingHandler = toStreamingLambdaHandler(
   { fetch: async (request, extras) => (await appFor('live')).handler.fetch(request, extras) },
   {
     onError: (error) => app.observability.onerror(error),
-    onOtherEvent: async (event) => onOtherEvent(await appFor('live'), event),
+    onOtherEvent: async (event, context) => onOtherEvent(await appFor('live'), event, context),
+    // In-process task runs outlive the answer: the invocation lasts (and bills) until they settle.
+    settle: async () => (await appFor('live')).handler.tasks.idle(),
   },
 );

@@ -205,7 +205,12 @@ export function createLambdaMcp(
     publishSessionEvent: (sessionId, input) => feed.publish(input, { kind: 'session', sessionId }),
     ingestSns: (event) => ingestSns(event, feed),
     feed,
+    // tasks: the lambda-async worker and the runtime, from the modern leg
+    runTaskWorker: (event, deadline) => modern.tasks.execute(event, deadline),
+    tasks: modern.tasks,
     close: async () => {
+      // tasks: this instance's task runs stop with it
+      await modern.tasks.close();
       feed.close();
       await modern.sdk.close();
     },

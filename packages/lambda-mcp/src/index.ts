@@ -64,5 +64,16 @@ export type {
   SessionStore,
   StoredEvent,
 } from './stores/types.js';
+export type { LambdaClientLike, TaskWorkerEvent } from './tasks/lambda-runner.js';
+export { isTaskWorkerEvent, LambdaAsyncTaskRunner } from './tasks/lambda-runner.js';
 export { MemoryTaskStore } from './tasks/memory.js';
-export type { TaskPatch, TaskRecord, TaskStatus, TaskStore } from './tasks/types.js';
+// tasks: the Tasks extension (SEP-2663): the tool author's API, its options, runners and wire helpers
+export type { TaskOptions } from './tasks/options.js';
+export { TASK_DEFAULTS } from './tasks/options.js';
+export { TASKS_EXTENSION_ID } from './tasks/protocol.js';
+export type { TaskRun, TaskRunner } from './tasks/runner.js';
+export { InProcessTaskRunner } from './tasks/runner.js';
+export type { TaskRuntime } from './tasks/runtime.js';
+export type { TaskSupport, TaskToolConfig } from './tasks/tool.js';
+export { registerTaskTool } from './tasks/tool.js';
+export type { TaskCall, TaskError, TaskPatch, TaskRecord, TaskStatus, TaskStore } from './tasks/types.js';

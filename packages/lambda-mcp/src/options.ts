@@ -26,6 +26,12 @@ import {
   MemorySessionStore,
 } from './stores/memory.js';
 import type { EventStore, ResponseMailbox, SessionStore } from './stores/types.js';
+// tasks: the Tasks extension's options, worker event and runtime
+import type { TaskWorkerEvent } from './tasks/lambda-runner.js';
+import { MemoryTaskStore } from './tasks/memory.js';
+import type { TaskOptions } from './tasks/options.js';
+import type { TaskRuntime } from './tasks/runtime.js';
+import type { TaskStore } from './tasks/types.js';
 
 /** Options of {@link createLambdaMcp}; every one has a default fit for a local run. */
 export interface LambdaMcpOptions {
@@ -131,6 +137,11 @@ export interface LambdaMcpOptions {
   auth?: AuthOptions;
   /** Clock, for tests. */
   now?: () => number;
+  // tasks: the Tasks extension (SEP-2663) on the modern leg: runner, heartbeat, TTL. Default: in process.
+  tasks?: TaskOptions;
+  // tasks: where task records live, beside the other stores (`tasks.store` wins). Default: in memory.
+  /** Where tasks (SEP-2663) live. Default: in this process's memory; give every instance the DynamoDB store. */
+  taskStore?: TaskStore;
 }
 
 /** Per-request inputs besides the request itself. */
@@ -195,6 +206,11 @@ export interface LambdaMcpHandler {
   feed: EventFeed;
   /** Aborts in-flight 2026-07-28 exchanges and stops the event poller. */
   close: () => Promise<void>;
+  // tasks: the Lambda worker of the `lambda-async` task runner (`isTaskWorkerEvent` tells its events apart)
+  /** Runs the task a `lambda-async` worker event names, until it ends or needs input, before `deadline` (epoch ms). */
+  runTaskWorker: (event: TaskWorkerEvent, deadline?: number) => Promise<void>;
+  // tasks: the Tasks runtime, for tests and diagnostics
+  tasks: TaskRuntime;
 }
 
 /** The defaults {@link resolveOptions} applies, for documentation, benchmarks and tests. */
@@ -333,6 +349,10 @@ export function resolveOptions(options: LambdaMcpOptions | ResolvedOptions = {})
     auth: options.auth ? resolveAuth(options.auth) : undefined,
     onerror: options.onerror ?? printUnexpectedError,
     now: options.now ?? Date.now,
+    // tasks: resolved by the modern leg (tasks/options.ts)
+    tasks: options.tasks ?? {},
+    // tasks: the task store
+    taskStore: options.tasks?.store ?? options.taskStore ?? new MemoryTaskStore(options.now),
   };
   RESOLVED.add(resolved);
   return resolved;

@@ -199,6 +199,34 @@ export function runTaskStoreContract(name: string, newStore: (now: () => number)
       expect(await store.get('t-3')).toHaveProperty('result', null);
     });
 
+    it('round-trips the run state: call, input maps, request state, heartbeat, cancellation', async () => {
+      const store = await newStore(Date.now);
+      const call = { name: 'job', arguments: { n: 1, deep: { list: [null, 'é'] } }, meta: { k: {} } };
+      await store.create({ ...sampleTask('t-1'), call, runId: 'r-1', heartbeatAt: 5, leaseMs: 30_000 });
+      expect(await store.get('t-1')).toMatchObject({ call, runId: 'r-1', heartbeatAt: 5, leaseMs: 30_000 });
+      const waiting = {
+        status: 'input_required' as const,
+        inputRequests: { 'ok.2': { method: 'elicitation/create', params: { message: '?' } } },
+        inputResponses: { n: { action: 'accept', content: { n: 7 } } },
+        inputKeys: { ok: 'ok', 'ok.2': 'ok' },
+        requestState: 'opaque',
+      };
+      const updated = await store.update('t-1', 1, waiting);
+      expect(updated).toMatchObject({ ...waiting, call, runId: 'r-1', version: 2 });
+      const cancelled = await store.update('t-1', 2, { cancelRequested: true, heartbeatAt: 9 });
+      expect(cancelled).toMatchObject({
+        cancelRequested: true,
+        heartbeatAt: 9,
+        inputKeys: waiting.inputKeys,
+      });
+      const error = { code: -32603, message: 'stopped' };
+      expect(await store.update('t-1', 3, { status: 'failed', error })).toMatchObject({
+        status: 'failed',
+        error,
+      });
+      expect(await store.get('t-1')).toMatchObject({ status: 'failed', error, requestState: 'opaque' });
+    });
+
     it('deletes', async () => {
       const store = await newStore(Date.now);
       await store.create(sampleTask('t-1'));

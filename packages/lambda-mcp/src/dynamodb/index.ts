@@ -4,11 +4,13 @@
 // `storesFromEnv` uses them.
 import type { GlobalEventLog } from '../events/global-log.js';
 import type { EventStore, ResponseMailbox, SessionStore } from '../stores/types.js';
+import type { TaskStore } from '../tasks/types.js';
 import { createDynamoClient, type DynamoClientInput, withDeadline } from './client.js';
 import { DynamoEventStore } from './events.js';
 import { DynamoGlobalEventLog } from './global-log.js';
 import { DynamoResponseMailbox } from './mailbox.js';
 import { DynamoSessionStore } from './sessions.js';
+import { DynamoTaskStore } from './tasks.js';
 
 // Types: the client input and the options of each store.
 export type { DynamoClientInput, DynamoClientOptions } from './client.js';
@@ -50,6 +52,8 @@ export interface DynamoStores {
   eventStore: EventStore;
   mailbox: ResponseMailbox;
   eventLog: GlobalEventLog;
+  /** Tasks of the Tasks extension (SEP-2663), `TASK#<id>` items. */
+  taskStore: TaskStore;
 }
 
 /**
@@ -75,5 +79,6 @@ export function createDynamoStores(options: DynamoStoresOptions): DynamoStores {
       ...shared,
       retentionMs: (options.eventRetentionSeconds ?? 3600) * 1000,
     }),
+    taskStore: new DynamoTaskStore(shared),
   };
 }

@@ -45,6 +45,11 @@ export const keys = {
     sk: `ANSWER#${requestId}`,
   }),
   task: (id: string) => ({ pk: `TASK#${id}`, sk: 'META' }),
+  /** One slice of a task result too large for the task's item; written before the item names it. */
+  taskChunk: (id: string, chunkId: string, part: number) => ({
+    pk: `TASK#${id}`,
+    sk: `CHUNK#${chunkId}#${part}`,
+  }),
   /** A global log event: its minute's bucket, then `<epoch ms>#<event id>` (the log cursor). */
   globalEvent: (epochMs: number, id: string) => ({
     pk: `GLOBAL#${Math.floor(epochMs / GLOBAL_BUCKET_MS)}`,

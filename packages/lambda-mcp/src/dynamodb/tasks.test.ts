@@ -1,5 +1,5 @@
 // The DynamoDB TaskStore runs the shared contract against a real dynalite server, plus what only it has:
-// the item layout on the single table and the refusal of results too large for one item.
+// the item layout on the single table, chunked large results, and the refusal of payloads too large.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { useTestDynamo } from '../../test/dynamo-harness.js';
@@ -33,19 +33,39 @@ describe('DynamoTaskStore', () => {
     });
   });
 
-  it('refuses a result over 400 KB with StoreItemTooLargeError, storing nothing', async () => {
+  it('keeps a result too large for one item in chunk items, and reads it back whole', async () => {
+    const tableName = await dynamo.newTable();
+    const store = new DynamoTaskStore({ client: dynamo.client, tableName });
+    const result = { content: [{ type: 'text', text: 'é'.repeat(500_000) }] };
+    await store.create(sampleTask('t-1'));
+    const written = await store.update('t-1', 1, { status: 'completed', result });
+    expect(written?.result).toEqual(result);
+    expect((await store.get('t-1'))?.result).toEqual(result);
+    const { Item } = await documentClient(dynamo.client).send(
+      new GetCommand({ TableName: tableName, Key: keys.task('t-1'), ConsistentRead: true }),
+    );
+    expect(Item).not.toHaveProperty('result');
+    expect(JSON.parse(Item?.resultChunks as string)).toMatchObject({ parts: 4 });
+    // On create too.
+    await store.create({ ...sampleTask('t-2'), status: 'completed', result });
+    expect((await store.get('t-2'))?.result).toEqual(result);
+  });
+
+  it('refuses a result over 8 MiB, or other payload over 350 KB, with StoreItemTooLargeError, storing nothing', async () => {
     const store = new DynamoTaskStore({ client: dynamo.client, tableName: await dynamo.newTable() });
-    const result = { content: [{ type: 'text', text: 'x'.repeat(410_000) }] };
+    const result = { content: [{ type: 'text', text: 'x'.repeat(8 * 1024 * 1024) }] };
     const size = Buffer.byteLength(JSON.stringify(result));
 
     await store.create(sampleTask('t-1'));
     const refused = store.update('t-1', 1, { status: 'completed', result });
     await expect(refused).rejects.toBeInstanceOf(StoreItemTooLargeError);
     await expect(refused).rejects.toThrow(`${size} bytes`);
-    await expect(refused).rejects.toThrow('limit of 350000 bytes');
     expect(await store.get('t-1')).toMatchObject({ status: 'working', version: 1 });
     expect((await store.get('t-1'))?.result).toBeUndefined();
 
+    const inputs = { big: { method: 'elicitation/create', params: { message: 'x'.repeat(360_000) } } };
+    const tooMuch = store.update('t-1', 1, { status: 'input_required', inputRequests: inputs });
+    await expect(tooMuch).rejects.toThrow('limit of 350000 bytes');
     await expect(store.create({ ...sampleTask('t-2'), status: 'completed', result })).rejects.toBeInstanceOf(
       StoreItemTooLargeError,
     );

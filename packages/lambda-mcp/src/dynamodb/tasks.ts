@@ -1,8 +1,12 @@
-// TaskStore on the single table: one item per task (`TASK#<id>` / `META`) with a `ttl`, its result kept as
-// JSON text. Create is a conditional put; update is one conditional write that checks the version, expiry
-// and the lifecycle (only a non-terminal task is written) and returns the stored item on failure (ALL_OLD,
-// or one read when the backend returns none). Reads are strongly consistent and skip expired items.
-import { StoreConflictError, StoreItemTooLargeError } from '../errors.js';
+// TaskStore on the single table: one item per task (`TASK#<id>` / `META`) with a `ttl`, its result, error,
+// call and input maps kept as JSON text. Create is a conditional put; update is one conditional write that
+// checks the version, expiry and the lifecycle (only a non-terminal task is written) and returns the stored
+// item on failure (ALL_OLD, or one read when the backend returns none). Reads are strongly consistent and
+// skip expired items. A result too large for the item goes into chunk items (`TASK#<id>` / `CHUNK#…`),
+// written before the item that names them, as the event store chunks large events; a read fetches them.
+import { randomUUID } from 'node:crypto';
+import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { StoreConflictError, StoreItemTooLargeError, StoreUnavailableError } from '../errors.js';
 import {
   assertTaskTransition,
   canTransitionTask,
@@ -11,7 +15,7 @@ import {
   type TaskRecord,
   type TaskStore,
 } from '../tasks/types.js';
-import type { VersionedUpdateResult } from './client.js';
+import { storeCall, type VersionedUpdateResult } from './client.js';
 import { DynamoRecordStore } from './record-store.js';
 import type { DynamoStoreOptions, Item } from './store.js';
 import { keys, TABLE, ttlOf } from './table.js';
@@ -19,8 +23,16 @@ import { keys, TABLE, ttlOf } from './table.js';
 /** Options of {@link DynamoTaskStore}. */
 export type DynamoTaskStoreOptions = DynamoStoreOptions;
 
-/** Bytes of result and status message one task item holds; DynamoDB items hold at most 400 KB. */
+/** Bytes of payload (JSON fields, status message) one task item holds; DynamoDB items hold at most 400 KB. */
 const MAX_PAYLOAD_BYTES = 350_000;
+/** A result larger than this goes into chunk items of this size. */
+const INLINE_RESULT_BYTES = 300_000;
+/** The largest result stored, in chunks. */
+const MAX_RESULT_BYTES = 8 * 1024 * 1024;
+/** How long chunk items are kept when the patch sets no expiry (the task item's expiry rules reads). */
+const CHUNK_RETENTION_MS = 30 * 24 * 3_600_000;
+/** Where the chunks of a record's result are, until {@link DynamoTaskStore} has read them. */
+const chunkRefs = new WeakMap<TaskRecord, { id: string; parts: number }>();
 
 /** A write DynamoDB refused: the condition failure and, when it sent one, the stored item. */
 type Refusal = Extract<VersionedUpdateResult, { written: false }>;
@@ -32,23 +44,27 @@ export class DynamoTaskStore extends DynamoRecordStore<TaskRecord> implements Ta
   }
 
   async create(record: TaskRecord): Promise<void> {
-    const result = resultText(record.result);
-    checkSize(record.id, result, record.statusMessage);
-    await this.insert(record.id, toItem(record, result));
+    const item = toItem(record);
+    await this.#chunkResult(record.id, item, record.expiresAt);
+    checkSize(record.id, item);
+    await this.insert(record.id, item);
+  }
+
+  override async get(id: string): Promise<TaskRecord | undefined> {
+    const record = await super.get(id);
+    return record && (await this.#withResult(record));
   }
 
   async update(id: string, expectedVersion: number, patch: TaskPatch): Promise<TaskRecord | undefined> {
-    const result = resultText(patch.result);
-    checkSize(id, result, patch.statusMessage);
+    const patched = patchFields(patch);
+    await this.#chunkResult(id, patched, patch.expiresAt);
+    checkSize(id, patched);
     // The statuses this patch may be applied to, from the one lifecycle rule; the condition checks them.
     const from = TASK_STATUSES.filter((status) => canTransitionTask(status, patch.status ?? status));
     if (from.length === 0) return this.#refuse(id, expectedVersion, patch, undefined);
 
     const now = this.now();
-    const fields: Item = {};
-    if (patch.status !== undefined) fields.status = patch.status;
-    if (patch.statusMessage !== undefined) fields.statusMessage = patch.statusMessage;
-    if (result !== undefined) fields.result = result;
+    const fields: Item = { ...patched };
     fields.updatedAt = patch.updatedAt ?? now;
     if (patch.expiresAt !== undefined) {
       fields.expiresAt = patch.expiresAt;
@@ -68,8 +84,82 @@ export class DynamoTaskStore extends DynamoRecordStore<TaskRecord> implements Ta
         values: allowed,
       },
     });
-    if (outcome.written) return this.live(outcome.item);
+    if (outcome.written) {
+      const written = this.live(outcome.item);
+      return written && (await this.#withResult(written));
+    }
     return this.#refuse(id, expectedVersion, patch, outcome);
+  }
+
+  /** Moves a result too large for the item into chunk items, leaving their reference in `item`. */
+  async #chunkResult(id: string, item: Item, expiresAt: number | undefined): Promise<void> {
+    const text = item.result;
+    if (typeof text !== 'string' || Buffer.byteLength(text) <= INLINE_RESULT_BYTES) return;
+    const data = Buffer.from(text, 'utf8');
+    if (data.length > MAX_RESULT_BYTES) {
+      throw new StoreItemTooLargeError(
+        `Task ${id}: a result of ${data.length} bytes exceeds the DynamoDB task store's limit of ${MAX_RESULT_BYTES} bytes; nothing was stored`,
+      );
+    }
+    const chunkId = randomUUID();
+    const ttl = ttlOf(expiresAt ?? this.now() + CHUNK_RETENTION_MS);
+    const puts: Item[] = [];
+    for (let offset = 0, part = 0; offset < data.length; offset += INLINE_RESULT_BYTES, part++) {
+      const slice = data.subarray(offset, offset + INLINE_RESULT_BYTES);
+      puts.push({
+        PutRequest: {
+          Item: { ...keys.taskChunk(id, chunkId, part), data: slice, [TABLE.ttlAttribute]: ttl },
+        },
+      });
+    }
+    // Two chunks a batch keeps each request small; unprocessed items are sent again.
+    for (let i = 0; i < puts.length; i += 2) {
+      let pending: Item[] | undefined = puts.slice(i, i + 2);
+      for (let round = 0; pending?.length; round++) {
+        if (round > 8)
+          throw new StoreUnavailableError('DynamoDB left task result chunks unprocessed after 8 retries');
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** round)));
+        const batch: Item[] = pending;
+        const out = await storeCall('task result write', () =>
+          this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: batch } })),
+        );
+        pending = out.UnprocessedItems?.[this.tableName] as Item[] | undefined;
+      }
+    }
+    delete item.result;
+    item.resultChunks = JSON.stringify({ id: chunkId, parts: puts.length });
+  }
+
+  /** The record with its chunked result read back (strongly consistent), when it has one. */
+  async #withResult(record: TaskRecord): Promise<TaskRecord> {
+    const ref = chunkRefs.get(record);
+    if (!ref) return record;
+    const wanted = Array.from({ length: ref.parts }, (_, part) => keys.taskChunk(record.id, ref.id, part));
+    const found = new Map<string, Uint8Array>();
+    for (let i = 0; i < wanted.length; i += 25) {
+      let request: Item[] | undefined = wanted.slice(i, i + 25);
+      while (request?.length) {
+        const batch: Item[] = request;
+        const out = await storeCall('task result read', () =>
+          this.db.send(
+            new BatchGetCommand({
+              RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: true } },
+            }),
+          ),
+        );
+        for (const chunk of out.Responses?.[this.tableName] ?? []) {
+          found.set(chunk[TABLE.sortKey] as string, chunk.data as Uint8Array);
+        }
+        request = out.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
+      }
+    }
+    const parts = wanted.map((key) => {
+      const data = found.get(key.sk);
+      if (!data)
+        throw new StoreUnavailableError(`Task result chunk ${key.sk} of task ${record.id} is missing`);
+      return data;
+    });
+    return { ...record, result: JSON.parse(Buffer.concat(parts).toString('utf8')) };
   }
 
   /**
@@ -92,18 +182,42 @@ export class DynamoTaskStore extends DynamoRecordStore<TaskRecord> implements Ta
   }
 }
 
-/** The result as stored: JSON text, so any JSON value (numbers, keys, nesting) round-trips exactly. */
-function resultText(result: unknown): string | undefined {
-  if (result === undefined) return undefined;
-  const text: string | undefined = JSON.stringify(result);
+/** Fields stored as JSON text, so any JSON value (numbers, keys, nesting) round-trips exactly. */
+const JSON_FIELDS = ['result', 'error', 'call', 'inputRequests', 'inputResponses', 'inputKeys'] as const;
+/** Fields stored as they are (strings, numbers, booleans). */
+const PLAIN_FIELDS = [
+  'status',
+  'statusMessage',
+  'requestState',
+  'cancelRequested',
+  'runId',
+  'heartbeatAt',
+  'leaseMs',
+] as const;
+
+/** A JSON value as stored: JSON text. */
+function jsonText(value: unknown): string {
+  const text: string | undefined = JSON.stringify(value);
   // A function or symbol would vanish without a trace: refuse it instead.
   if (text === undefined) throw new TypeError('A task result must be a JSON value');
   return text;
 }
 
-/** Refuses a task whose result and status message would not fit in one item, before anything is written. */
-function checkSize(id: string, result: string | undefined, statusMessage: string | undefined): void {
-  const bytes = Buffer.byteLength(result ?? '') + Buffer.byteLength(statusMessage ?? '');
+/** The attributes a patch sets (fields left `undefined` are not written). */
+function patchFields(patch: Partial<TaskRecord>): Item {
+  const fields: Item = {};
+  for (const name of JSON_FIELDS) if (patch[name] !== undefined) fields[name] = jsonText(patch[name]);
+  for (const name of PLAIN_FIELDS) if (patch[name] !== undefined) fields[name] = patch[name];
+  return fields;
+}
+
+/** Refuses a task whose payload (JSON fields, status message) would not fit in one item, before anything is written. */
+function checkSize(id: string, item: Item): void {
+  let bytes = 0;
+  for (const name of [...JSON_FIELDS, 'statusMessage', 'requestState']) {
+    const value = item[name];
+    if (typeof value === 'string') bytes += Buffer.byteLength(value);
+  }
   if (bytes > MAX_PAYLOAD_BYTES) {
     throw new StoreItemTooLargeError(
       `Task ${id}: a result and status message of ${bytes} bytes exceed the DynamoDB task store's limit of ${MAX_PAYLOAD_BYTES} bytes; nothing was stored`,
@@ -111,20 +225,18 @@ function checkSize(id: string, result: string | undefined, statusMessage: string
   }
 }
 
-function toItem(record: TaskRecord, result: string | undefined): Item {
+function toItem(record: TaskRecord): Item {
   const item: Item = {
     ...keys.task(record.id),
     id: record.id,
-    status: record.status,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     expiresAt: record.expiresAt,
     version: record.version,
     [TABLE.ttlAttribute]: ttlOf(record.expiresAt),
+    ...patchFields(record),
   };
   if (record.owner !== undefined) item.owner = record.owner;
-  if (record.statusMessage !== undefined) item.statusMessage = record.statusMessage;
-  if (result !== undefined) item.result = result;
   if (record.pollIntervalMs !== undefined) item.pollIntervalMs = record.pollIntervalMs;
   return item;
 }
@@ -138,9 +250,12 @@ function fromItem(item: Item): TaskRecord {
     expiresAt: item.expiresAt as number,
     version: item.version as number,
   };
+  const fields = record as unknown as Record<string, unknown>;
+  for (const name of PLAIN_FIELDS) if (item[name] !== undefined) fields[name] = item[name];
+  for (const name of JSON_FIELDS)
+    if (item[name] !== undefined) fields[name] = JSON.parse(item[name] as string);
   if (item.owner !== undefined) record.owner = item.owner as string;
-  if (item.statusMessage !== undefined) record.statusMessage = item.statusMessage as string;
-  if (item.result !== undefined) record.result = JSON.parse(item.result as string);
   if (item.pollIntervalMs !== undefined) record.pollIntervalMs = item.pollIntervalMs as number;
+  if (typeof item.resultChunks === 'string') chunkRefs.set(record, JSON.parse(item.resultChunks));
   return record;
 }

@@ -3,6 +3,8 @@
 import { authFromEnv } from '../auth/config.js';
 import { ConfigError } from '../errors.js';
 import type { LambdaMcpOptions } from '../options.js';
+// tasks: TASK_RUNNER and TASK_HEARTBEAT_SECONDS
+import type { TaskOptions } from '../tasks/options.js';
 
 /**
  * Reads `ALLOWED_ORIGINS` (comma-separated origins or hostnames, `*` for any), `SSE_MODE` (`live` or
@@ -57,5 +59,31 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): LambdaMcpO
   }
   const auth = authFromEnv(env);
   if (auth) options.auth = auth;
+  // tasks: TASK_RUNNER (in-process | lambda-async) and TASK_HEARTBEAT_SECONDS (default 10; the lease is 3 beats)
+  const tasks = taskOptionsFromEnv(env);
+  if (tasks) options.tasks = tasks;
   return options;
+}
+
+// tasks: the Tasks extension's variables
+/** Reads `TASK_RUNNER` and `TASK_HEARTBEAT_SECONDS` (0.05 to 3600, fractions allowed); `undefined` when neither is set. */
+function taskOptionsFromEnv(env: NodeJS.ProcessEnv): TaskOptions | undefined {
+  const runner = env.TASK_RUNNER?.trim();
+  const heartbeat = env.TASK_HEARTBEAT_SECONDS?.trim();
+  if (!runner && !heartbeat) return undefined;
+  const tasks: TaskOptions = {};
+  if (runner) {
+    if (runner !== 'in-process' && runner !== 'lambda-async') {
+      throw new ConfigError(`TASK_RUNNER must be in-process or lambda-async; got "${runner}"`);
+    }
+    tasks.runner = runner;
+  }
+  if (heartbeat) {
+    const seconds = Number(heartbeat);
+    if (!Number.isFinite(seconds) || seconds < 0.05 || seconds > 3600) {
+      throw new ConfigError(`TASK_HEARTBEAT_SECONDS must be a number from 0.05 to 3600; got "${heartbeat}"`);
+    }
+    tasks.heartbeatMs = Math.round(seconds * 1000);
+  }
+  return tasks;
 }

@@ -16,7 +16,7 @@ export const STORE_KINDS = ['memory', 'dynamodb', 'dynalite'] as const;
 export interface EnvStores {
   kind: (typeof STORE_KINDS)[number];
   /** Spread into `createLambdaMcp` options (empty for memory: the handler's defaults). */
-  options: Pick<LambdaMcpOptions, 'sessionStore' | 'eventStore' | 'mailbox' | 'eventLog'>;
+  options: Pick<LambdaMcpOptions, 'sessionStore' | 'eventStore' | 'mailbox' | 'eventLog' | 'taskStore'>;
   /** One line for the start-up log, e.g. `DynamoDB table mcp (http://127.0.0.1:8000)`. */
   description: string;
   /** Releases what was started (the embedded dynalite, the client's sockets). */

@@ -36,6 +36,45 @@ export interface TaskRecord {
   pollIntervalMs?: number;
   /** Optimistic-locking version, incremented by every update. */
   version: number;
+  /** The `tools/call` the task runs, kept so any instance (or a Lambda worker) can run or resume it. */
+  call?: TaskCall;
+  /** The JSON-RPC error of a `failed` task (`result` holds a `completed` task's result). */
+  error?: TaskError;
+  /** Outstanding input requests of an `input_required` task, by the key the client sees. */
+  inputRequests?: Record<string, unknown>;
+  /** The answers received so far, by the key the tool asked with; handed to the tool when it resumes. */
+  inputResponses?: Record<string, unknown>;
+  /** Every input key issued over the task's life, mapped to the key the tool used (keys are never reused). */
+  inputKeys?: Record<string, string>;
+  /** The MRTR `requestState` the tool returned with its last input request, handed back when it resumes. */
+  requestState?: string;
+  /** Set by `tasks/cancel` on a running task; its runner aborts the tool at its next heartbeat. */
+  cancelRequested?: boolean;
+  /** The run that owns a `working` task (a new one each time the task starts or resumes). */
+  runId?: string;
+  /** Epoch milliseconds of the running task's last heartbeat. */
+  heartbeatAt?: number;
+  /** How long a `working` task may go without a heartbeat before it is reported `failed`, in ms. */
+  leaseMs?: number;
+}
+
+/** The tool call behind a task: what a runner dispatches again to run (or resume) the tool. */
+export interface TaskCall {
+  /** The tool's name. */
+  name: string;
+  /** The arguments, as the tool received them. */
+  arguments?: Record<string, unknown>;
+  /** The per-request `_meta` envelope of the call (protocol version, client info and capabilities). */
+  meta?: Record<string, unknown>;
+  /** The caller's verified auth, without its token (a worker has no business with the bearer token). */
+  auth?: { clientId: string; scopes: string[]; expiresAt?: number; extra?: Record<string, unknown> };
+}
+
+/** A JSON-RPC error object, as a `failed` task carries it. */
+export interface TaskError {
+  code: number;
+  message: string;
+  data?: unknown;
 }
 
 /**
@@ -43,7 +82,23 @@ export interface TaskRecord {
  * `updatedAt`, which defaults to the store's clock.
  */
 export type TaskPatch = Partial<
-  Pick<TaskRecord, 'status' | 'statusMessage' | 'result' | 'updatedAt' | 'expiresAt'>
+  Pick<
+    TaskRecord,
+    | 'status'
+    | 'statusMessage'
+    | 'result'
+    | 'updatedAt'
+    | 'expiresAt'
+    | 'error'
+    | 'inputRequests'
+    | 'inputResponses'
+    | 'inputKeys'
+    | 'requestState'
+    | 'cancelRequested'
+    | 'runId'
+    | 'heartbeatAt'
+    | 'leaseMs'
+  >
 >;
 
 /** Where tasks live. Implementations treat expired records as absent on every read. */

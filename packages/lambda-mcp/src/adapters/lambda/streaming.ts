@@ -48,6 +48,12 @@ export interface AwsLambdaRuntime {
 export interface StreamingLambdaHandlerOptions extends InvokeOptions {
   /** The runtime's `awslambda` object (default: the global the Lambda Node.js runtime sets); for tests. */
   runtime?: AwsLambdaRuntime;
+  /**
+   * Awaited after the response stream has ended, before the invocation ends: work that outlives the answer
+   * keeps running (and billing) until it settles, within the function timeout. The in-process task runner
+   * needs it: `settle: () => handler.tasks.idle()`.
+   */
+  settle?: () => Promise<void>;
 }
 
 const NO_RUNTIME_MESSAGE =
@@ -98,7 +104,11 @@ export function toStreamingLambdaHandler(
   const handler: StreamingLambdaHandler = (event, responseStream, context) =>
     invoke(event, context, {
       other: (result) => writeJson(responseStream, result),
-      http: (exchange) => streamHttp(runtime, responseStream, exchange),
+      http: async (exchange) => {
+        await streamHttp(runtime, responseStream, exchange);
+        // tasks: the in-process runner's tools keep running after the answer, within this invocation
+        await options.settle?.();
+      },
     });
   return runtime.streamifyResponse(handler);
 }
