@@ -1,10 +1,23 @@
 // Turns the measurements into what `npm run bench` prints: machine facts, bundle sizes, the cold-start and
-// warm tables, the ours/SDK ratios and the fan-out figures. Pure formatting; `run.ts` gathers the figures.
+// warm tables and the ours/SDK ratios, then the sections of report-sections.ts (artifact cold start, HTTP
+// path, fan-out, state, DynamoDB cost). Pure formatting; `run.ts` gathers the figures.
 
 import { LAMBDA_TARGET } from '../scripts/build-lambda.js';
+import type { ArtifactColdResult } from './artifact/measure.js';
 import type { Bundle, ColdBaseline, ColdResult } from './cold/measure.js';
 import type { BenchConfig } from './config.js';
-import type { FanoutResult } from './fanout.js';
+import type { FanoutResult, FanoutSkipped } from './fanout/measure.js';
+import { ms, table } from './format.js';
+import type { HttpResult } from './http/measure.js';
+import {
+  formatArtifact,
+  formatCost,
+  formatFanoutSizes,
+  formatHttp,
+  formatSessions,
+} from './report-sections.js';
+import type { CostRow, PRICES } from './state/dynamo-cost.js';
+import type { SessionsResult } from './state/sessions.js';
 import type { SubjectName } from './subjects/types.js';
 import type { WarmResult } from './warm.js';
 
@@ -19,6 +32,9 @@ export interface Machine {
   loadAverage1m: number;
   sdkVersion: string;
   esbuildVersion: string;
+  /** `git log -1 --format=%h` and `git status --short | wc -l`: the code measured, and how far it is from it. */
+  gitCommit: string;
+  gitChangedFiles: number;
 }
 
 /** One ours/SDK comparison; below 1 means ours is faster. */
@@ -36,16 +52,22 @@ export interface BenchResults {
   durationMs: number;
   machine: Machine;
   config: BenchConfig;
-  bundles: Record<SubjectName, Omit<Bundle, 'file'>>;
+  /** The cold-start bundles; null when the cold section did not run. */
+  bundles: Record<SubjectName, Omit<Bundle, 'file'>> | null;
   cold: ColdResult[];
   /** A Node process that only prints its line: the floor under every cold-start figure. */
-  coldBaseline: ColdBaseline;
+  coldBaseline: ColdBaseline | null;
   warm: WarmResult[];
   ratios: Ratio[];
   /** What each subject's `onerror` reported during the warm runs. */
   reportedErrors: Record<SubjectName, string[]>;
-  /** Live GET stream fan-out of published events (ours only); null when skipped (`BENCH_FANOUT_STREAMS=0`). */
-  fanout: FanoutResult | null;
+  /** The sections below are null when BENCH_SECTIONS left them out. */
+  artifact: ArtifactColdResult | null;
+  http: HttpResult | null;
+  /** Live GET stream fan-out of published events (ours only), one entry per size. */
+  fanout: { openFileLimit: number | null; sizes: (FanoutResult | FanoutSkipped)[] } | null;
+  sessions: SessionsResult | null;
+  cost: { prices: typeof PRICES; rows: CostRow[] } | null;
 }
 
 const COLD_TITLES = { modern: '2026-07-28 tools/call', legacy: '2025-11-25 initialize' } as const;
@@ -88,101 +110,71 @@ export function ratios(cold: ColdResult[], warm: WarmResult[]): Ratio[] {
   return list;
 }
 
-/** Left-aligns text columns and right-aligns numeric ones (`align` holds 'l' or 'r' per column). */
-function table(header: string[], rows: string[][], align: string): string {
-  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => (align[i] === 'r' ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-
-const ms = (value: number, digits: number) => value.toFixed(digits);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-const seconds = (milliseconds: number) => `${(milliseconds / 1000).toFixed(2)} s`;
-
-/** The fan-out section: one line per measurement, labels in a column. */
-export function formatFanout(f: FanoutResult | null): string[] {
-  if (!f) return ['Fan-out: skipped (BENCH_FANOUT_STREAMS=0)'];
-  const { latency: l, throughput: t, rss, heap } = f;
-  const d = l.deliveryMs;
-  const total = f.verified.eventsPerStream;
-  // Below 90 % of the offered rate the schedule slipped: events then go out one per event-loop turn.
-  const saturated = l.publishedEventsPerSecond < 0.9 * l.offeredEventsPerSecond;
-  const row = (label: string, text: string) => `${label.padEnd(12)}${text}`;
-  const out = [
-    `Fan-out: ${f.streams} live GET SSE streams (one 2025-11-25 session each) over HTTP on 127.0.0.1, one ` +
-      `handler: ${f.server}, streamCapacity ${f.streamCapacity}`,
-    'The readers run in this process next to the server, so their HTTP and JSON parsing is in every figure ' +
-      "(a real deployment's clients are elsewhere).",
-    row(
-      'setup',
-      `${f.streams} sessions opened in ${seconds(f.setup.sessionsMs)} (in process); ${f.streams} streams ` +
-        `primed in ${seconds(f.setup.primeMs)}`,
-    ),
-    row(
-      'latency',
-      `${l.events} events offered one every ${l.intervalMs} ms (${l.offeredEventsPerSecond.toFixed(0)}/s), ` +
-        `published at ${l.publishedEventsPerSecond.toFixed(0)}/s` +
-        (saturated ? ' (saturated: the schedule slipped to one event per event-loop turn)' : ''),
-    ),
-    row(
-      '',
-      `publish -> received by a stream, ms (${d.n} samples): p50 ${ms(d.p50, 1)}, p95 ${ms(d.p95, 1)}, ` +
-        `p99 ${ms(d.p99, 1)}, max ${ms(d.max, 1)}`,
-    ),
-    row(
-      'throughput',
-      `burst of ${t.events} events (yielding every 50): published at ${t.publishedEventsPerSecond.toFixed(0)}` +
-        ` events/s; ${t.deliveries} deliveries in ${seconds(t.deliverMs)} = ` +
-        `${t.deliveriesPerSecond.toFixed(0)} deliveries/s`,
-    ),
-    row(
-      'RSS',
-      `before sessions ${mib(rss.beforeSessionsBytes)}, before streams ${mib(rss.beforeStreamsBytes)}, primed ` +
-        `${mib(rss.primedBytes)}, peak during the phases ${mib(rss.peakBytes)}` +
-        (f.collected ? ' (after a full GC, peak excepted)' : ''),
-    ),
-    row(
-      '',
-      `RSS per session and stream ${rss.perSessionAndStreamKiB.toFixed(1)} KiB; JS heap + external per ` +
-        `stream ${heap.perStreamKiB.toFixed(1)} KiB, per session ${heap.perSessionKiB.toFixed(1)} KiB`,
-    ),
-    row(
-      'verified',
-      `every stream received all ${total} events (${f.warmupEvents} warm-up, ${l.events} paced, ${t.events} ` +
-        `burst) exactly once, in order; bus: published ${f.bus.published}, delivered ${f.bus.delivered}, ` +
-        `dropped ${f.bus.dropped}`,
-    ),
-  ];
-  if (f.otherMessages > 0) out.push(row('', `${f.otherMessages} other messages on the streams`));
-  if (f.reportedErrors.length > 0) {
-    out.push(row('errors', `${f.reportedErrors.length} reported, first: ${f.reportedErrors[0]}`));
-  }
-  return out;
-}
 
 /** The printed report. */
 export function formatReport(results: BenchResults): string {
   const { machine: m, config: c } = results;
   const out: string[] = [];
   const memory = `${m.totalMemoryGiB.toFixed(1)} GiB`;
-  const minified = c.minify ? 'minified' : 'not minified';
   out.push(
     `Machine: node ${m.node}, ${m.platform}, ${m.cpuModel}, ${m.cores} cores ` +
       `(${m.availableParallelism} available), ${memory}, load ${m.loadAverage1m.toFixed(2)}`,
-    `Versions: @modelcontextprotocol/server ${m.sdkVersion}, esbuild ${m.esbuildVersion}`,
-    '',
-    `Bundles (esbuild: one ESM file, platform node, target ${LAMBDA_TARGET}, ${minified})`,
+    `Versions: @modelcontextprotocol/server ${m.sdkVersion}, esbuild ${m.esbuildVersion}; code at ` +
+      `${m.gitCommit} with ${m.gitChangedFiles} changed file(s) in the working tree`,
   );
+  if (results.bundles && results.coldBaseline)
+    out.push('', ...formatCold(results, results.bundles, results.coldBaseline));
+  if (results.warm.length > 0) out.push('', ...formatWarm(results));
+  if (results.ratios.length > 0) {
+    out.push(
+      '',
+      'Ours / SDK (1.00 = equal, above 1 = ours slower)',
+      table(
+        ['measurement', 'ours ms', 'sdk ms', 'ours/sdk', 'note'],
+        results.ratios.map((r) => [
+          r.measurement,
+          ms(r.oursMs, r.measurement.startsWith('cold') ? 1 : 3),
+          ms(r.sdkMs, r.measurement.startsWith('cold') ? 1 : 3),
+          `${r.ratio.toFixed(2)}x`,
+          r.note ?? '',
+        ]),
+        'lrrrl',
+      ),
+    );
+  }
+  for (const subject of ['ours', 'sdk'] as const) {
+    const errors = results.reportedErrors[subject];
+    if (errors.length > 0) {
+      out.push('', `${subject}: onerror reported ${errors.length} error(s), first: ${errors[0]}`);
+    }
+  }
+  if (results.artifact) out.push('', ...formatArtifact(results.artifact));
+  if (results.http) out.push('', ...formatHttp(results.http));
+  if (results.fanout) out.push('', ...formatFanoutSizes(results.fanout));
+  if (results.sessions) out.push('', ...formatSessions(results.sessions));
+  if (results.cost) out.push('', ...formatCost(results.cost));
   out.push(
+    '',
+    `Total ${(results.durationMs / 1000).toFixed(1)} s (sections: ${c.sections.join(', ')}). JSON: bench/results/latest.json`,
+  );
+  return out.join('\n');
+}
+
+/** The bundle sizes and the in-process cold-start table. */
+function formatCold(
+  results: BenchResults,
+  bundles: NonNullable<BenchResults['bundles']>,
+  baseline: ColdBaseline,
+): string[] {
+  const c = results.config;
+  const minified = c.minify ? 'minified' : 'not minified';
+  return [
+    `Bundles (esbuild: one ESM file, platform node, target ${LAMBDA_TARGET}, ${minified})`,
     table(
       ['subject', 'size', 'largest parts'],
       (['ours', 'sdk'] as const).map((subject) => {
-        const bundle = results.bundles[subject];
+        const bundle = bundles[subject];
         const parts = bundle.composition.slice(0, 5).map((p) => `${p.origin} ${kb(p.bytes)}`);
         return [subject, kb(bundle.bytes), parts.join(', ')];
       }),
@@ -192,8 +184,6 @@ export function formatReport(results: BenchResults): string {
     `Cold start: spawn of \`node bundle.mjs\` -> answer line received, ms (${c.coldRuns} runs per row, ` +
       `${c.coldWarmup} unmeasured first)`,
     'load/create/request: medians measured inside the child from its process start; spawn+pipe: the rest',
-  );
-  out.push(
     table(
       ['first request', 'subject', 'p50', 'p95', 'min', 'max', 'load', 'create', 'request', 'spawn+pipe'],
       results.cold.map((r) => [
@@ -210,14 +200,17 @@ export function formatReport(results: BenchResults): string {
       ]),
       'llrrrrrrrr',
     ),
-    `Baseline, empty ESM file that prints one line: p50 ${ms(results.coldBaseline.wall.p50, 1)}, ` +
-      `p95 ${ms(results.coldBaseline.wall.p95, 1)} (Node start-up to first statement: ` +
-      `${ms(results.coldBaseline.loadP50, 1)})`,
-    '',
+    `Baseline, empty ESM file that prints one line: p50 ${ms(baseline.wall.p50, 1)}, ` +
+      `p95 ${ms(baseline.wall.p95, 1)} (Node start-up to first statement: ${ms(baseline.loadP50, 1)})`,
+  ];
+}
+
+/** The in-process warm table. */
+function formatWarm(results: BenchResults): string[] {
+  const c = results.config;
+  return [
     `Warm: sequential in-process fetch, ms (${c.warmRequests} requests per row after ${c.warmup} warm-up, ` +
       `${c.warmRounds} alternating rounds)`,
-  );
-  out.push(
     table(
       ['request', 'subject', 'p50', 'p95', 'p99', 'max', 'req/s'],
       results.warm.map((r) => [
@@ -231,29 +224,5 @@ export function formatReport(results: BenchResults): string {
       ]),
       'llrrrrr',
     ),
-    '',
-    'Ours / SDK (1.00 = equal, above 1 = ours slower)',
-  );
-  out.push(
-    table(
-      ['measurement', 'ours ms', 'sdk ms', 'ours/sdk', 'note'],
-      results.ratios.map((r) => [
-        r.measurement,
-        ms(r.oursMs, r.measurement.startsWith('cold') ? 1 : 3),
-        ms(r.sdkMs, r.measurement.startsWith('cold') ? 1 : 3),
-        `${r.ratio.toFixed(2)}x`,
-        r.note ?? '',
-      ]),
-      'lrrrl',
-    ),
-  );
-  for (const subject of ['ours', 'sdk'] as const) {
-    const errors = results.reportedErrors[subject];
-    if (errors.length > 0) {
-      out.push('', `${subject}: onerror reported ${errors.length} error(s), first: ${errors[0]}`);
-    }
-  }
-  out.push('', ...formatFanout(results.fanout));
-  out.push('', `Total ${(results.durationMs / 1000).toFixed(1)} s. JSON: bench/results/latest.json`);
-  return out.join('\n');
+  ];
 }
