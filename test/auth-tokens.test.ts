@@ -335,7 +335,7 @@ describe('protected resource metadata', () => {
     const expected = {
       resource: main.url,
       authorization_servers: [as.issuer],
-      scopes_supported: ['mcp:tools', 'mcp:admin'],
+      scopes_supported: ['mcp:tools'],
       bearer_methods_supported: ['header'],
     };
     for (const url of [main.metadataUrl, main.url.replace('/mcp', '/.well-known/oauth-protected-resource')]) {

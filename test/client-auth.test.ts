@@ -157,11 +157,14 @@ describe('lambda-mcp-client call with a token', () => {
       gated.url,
       '--client-credentials',
       secret,
+      '--scope',
+      'mcp:tools mcp:admin',
       '--debug',
       'list_active_sessions',
     ]);
     expect(result.code).toBe(0);
-    // The admin tool exists: the token holds the scopes the resource advertises (scopes_supported).
+    // The admin tool exists: the token holds the admin scope, asked for by name (the metadata never
+    // advertises it, so clients that ask for every advertised scope get no admin rights by default).
     expect(JSON.parse(result.stdout)).toMatchObject({ structuredContent: { sessions: expect.any(Array) } });
     // Discovery as --debug shows it: the challenge, the resource metadata, the issuer's metadata, the grant.
     expect(result.stderr).toMatch(/← 401 Unauthorized/);
@@ -169,12 +172,11 @@ describe('lambda-mcp-client call with a token', () => {
     expect(result.stderr).toContain(`${issuer.issuer}/.well-known/oauth-authorization-server`);
     const advertised = (await (
       await fetch(new URL('/.well-known/oauth-protected-resource/mcp', gated.url))
-    ).json()) as {
-      scopes_supported: string[];
-    };
+    ).json()) as { scopes_supported?: string[] };
+    expect(advertised.scopes_supported).toBeUndefined();
     const form = new URLSearchParams({
       grant_type: 'client_credentials',
-      scope: advertised.scopes_supported.join(' '),
+      scope: 'mcp:tools mcp:admin',
       resource: gated.url,
     });
     expect(result.stderr).toContain(`\n  ${form}\n`);

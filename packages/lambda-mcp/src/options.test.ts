@@ -78,7 +78,7 @@ describe('resolveOptions with auth', () => {
       issuer: 'https://auth.example.com',
       requiredScopes: [],
       adminScope: 'mcp:admin',
-      scopesSupported: ['mcp:admin'],
+      scopesSupported: [],
     });
     expect(resolveOptions({ ...o, sse: 'poll' }).auth).toEqual(o.auth);
   });

@@ -5,12 +5,12 @@ import { ConfigError } from '../errors.js';
 import { authFromEnv, DEFAULT_ADMIN_SCOPE, resolveAuth } from './config.js';
 
 describe('resolveAuth', () => {
-  it('applies the defaults and advertises the required and admin scopes', () => {
+  it('applies the defaults and advertises the required scopes only (never the admin scope)', () => {
     expect(resolveAuth({ issuer: 'https://auth.example.com', requiredScopes: ['mcp:tools'] })).toEqual({
       issuer: 'https://auth.example.com',
       requiredScopes: ['mcp:tools'],
       adminScope: DEFAULT_ADMIN_SCOPE,
-      scopesSupported: ['mcp:tools', 'mcp:admin'],
+      scopesSupported: ['mcp:tools'],
     });
   });
 

@@ -59,7 +59,11 @@ export interface ResolvedAuth {
   clientIds?: readonly string[];
   adminScope: string;
   verifier?: OAuthTokenVerifier;
-  /** Scopes advertised as `scopes_supported`: the required ones and the admin scope. */
+  /**
+   * Scopes advertised as `scopes_supported`: the required ones only. Clients that follow the MCP scope
+   * selection ask for every advertised scope, so the admin scope is not among them: least privilege by
+   * default, and an administrator asks for it by name.
+   */
   scopesSupported: string[];
 }
 
@@ -132,7 +136,7 @@ export function resolveAuth(options: AuthOptions, names: Names = OPTION_NAMES): 
     ...(clientIds && { clientIds }),
     adminScope,
     ...(options.verifier && { verifier: options.verifier }),
-    scopesSupported: [...new Set([...requiredScopes, adminScope])],
+    scopesSupported: [...requiredScopes],
   };
 }
 

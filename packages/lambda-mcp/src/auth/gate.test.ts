@@ -104,7 +104,7 @@ describe('protected resource metadata', () => {
     const expected = {
       resource: 'https://mcp.example/mcp',
       authorization_servers: [issuer],
-      scopes_supported: ['mcp:tools', 'mcp:admin'],
+      scopes_supported: ['mcp:tools'],
       bearer_methods_supported: ['header'],
     };
     for (const path of [
