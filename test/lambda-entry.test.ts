@@ -21,7 +21,9 @@ describe('aws-monitor Lambda handler', () => {
     // No task has that id: the worker finds nothing to run and the invocation ends without an error.
     const result = await handler({ 'lambda-mcp': 'task-run', taskId: 'no-such-task', runId: 'r1' }, context);
     expect(result).toEqual({ task: 'no-such-task' });
-    await expect(handler({ 'lambda-mcp': 'something-else' }, context)).rejects.toThrow(/unsupported Lambda event/);
+    await expect(handler({ 'lambda-mcp': 'something-else' }, context)).rejects.toThrow(
+      /unsupported Lambda event/,
+    );
   });
 
   it('serves a 2025 session across invocations, and a GET that replays and closes', async () => {
