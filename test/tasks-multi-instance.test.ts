@@ -331,4 +331,37 @@ describe('tasks across instances on one DynamoDB table', () => {
     expect((await rpc(reader, 'tasks/get', { taskId })).result?.status).toBe('working');
     expect(b.calls).toEqual(['GetItemCommand']);
   });
+
+  it('DynamoDB calls per task lifecycle: create, run to completion, poll', async () => {
+    const tableName = await dynamo.newTable();
+    const counted = dynamo.newClient();
+    const a = core(tableName, counted.client);
+    counted.calls.length = 0;
+    const taskId = (await rpc(a, 'tools/call', { name: 'job', arguments: { key: 'life' } })).result?.taskId;
+    await running('life');
+    const create = [...counted.calls];
+    counted.calls.length = 0;
+    gates.get('life')?.();
+    await a.tasks.idle();
+    const completion = [...counted.calls];
+    counted.calls.length = 0;
+    expect((await rpc(a, 'tasks/get', { taskId })).result?.status).toBe('completed');
+    const poll = [...counted.calls];
+    console.log(
+      `task lifecycle DynamoDB calls: create ${create.join(' ')}; completion ${completion.join(' ')}; tasks/get ${poll.join(' ')}`,
+    );
+    // Creating writes the record and its status event (for listen streams), and the runner reads the record
+    // once to start; finishing writes the terminal record and its status event; a poll
+    // reads once. A heartbeat (one update per 200 ms here) may fall in between on a slow machine.
+    const beats = (calls: string[]) => calls.filter((call) => call === 'UpdateItemCommand');
+    expect(create.filter((call) => call !== 'UpdateItemCommand')).toEqual([
+      'PutItemCommand',
+      'PutItemCommand',
+      'GetItemCommand',
+    ]);
+    expect(create.length - 3).toBe(beats(create).length);
+    expect(completion.slice(-2)).toEqual(['UpdateItemCommand', 'PutItemCommand']);
+    expect(beats(completion.slice(0, -2))).toHaveLength(completion.length - 2);
+    expect(poll).toEqual(['GetItemCommand']);
+  });
 });
