@@ -4,16 +4,15 @@
 // its own buffered function (which runs long tools as tasks by invoking itself asynchronously), an optional
 // SNS topic the function is subscribed to (with one queue keeping both the deliveries SNS cannot make and the
 // events the function fails on), and one role limited to that table, its index, the monitor's read-only APIs,
-// publishing to that topic, sending to that queue and invoking the buffered function.
+// publishing to that topic, sending to that queue and invoking the buffered function; and the operator's
+// CloudWatch dashboard (lib/dashboard.ts).
 // template.yaml at the repository root is the same stack for AWS SAM; infra/test keeps the two in step.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   ArnFormat,
   Aws,
   CfnOutput,
   CfnParameter,
-  CfnResource,
   Duration,
   Fn,
   RemovalPolicy,
@@ -31,52 +30,13 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type AuthProps, addCognito, externalIssuer, publicWarning, resolveAuth, stackUuid } from './auth.js';
+import { addDashboard } from './dashboard.js';
+import { markRenamed, renameAll, stableId } from './logical-ids.js';
+import { MONITOR_READ_ACTIONS, queueDestination, TABLE_DATA_ACTIONS } from './permissions.js';
+import { type ServerSettings, serverDefaults } from './server-settings.js';
 import { SessionTable } from './table.js';
 
-/** The server settings the stack passes as environment variables (see the README's Configuration table). */
-export interface ServerSettings {
-  /** `LOG_LEVEL`. */
-  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
-  /** `ADMIN_TOOLS`: registers `list_active_sessions`. */
-  adminTools: boolean;
-  /** `ALLOWED_ORIGINS`: browser origins allowed besides same-origin; the variable is set only when non-empty. */
-  allowedOrigins: string[];
-  /** `ENABLE_COMPRESSION`. */
-  enableCompression: boolean;
-  /**
-   * `MAX_RESPONSE_SIZE_MB`; null leaves the variable unset, so each entry takes its own limit (200 MB
-   * streaming, 6 MB buffered). Both functions share one environment: a number applies to both.
-   */
-  maxResponseSizeMb: number | null;
-  /** `SESSION_IDLE_SECONDS`. */
-  sessionIdleSeconds: number;
-  /** `POWERTOOLS_SERVICE_NAME`: the `service` of log lines, metrics and traces. */
-  serviceName: string;
-}
-
-const SERVER_CONFIG_FILE = new URL('../../examples/aws-monitor/data/mcp_config.json', import.meta.url);
-
-/** The defaults of {@link ServerSettings}: the server's own, from examples/aws-monitor/data/mcp_config.json. */
-export function serverDefaults(): ServerSettings {
-  const file = JSON.parse(readFileSync(SERVER_CONFIG_FILE, 'utf8')) as {
-    server: { name: string };
-    sessionIdleSeconds: number;
-    allowedOrigins: string[];
-    enableCompression: boolean;
-    maxResponseSizeMb: number | null;
-    logLevel: ServerSettings['logLevel'];
-    adminTools: boolean;
-  };
-  return {
-    logLevel: file.logLevel,
-    adminTools: file.adminTools,
-    allowedOrigins: file.allowedOrigins,
-    enableCompression: file.enableCompression,
-    maxResponseSizeMb: file.maxResponseSizeMb,
-    sessionIdleSeconds: file.sessionIdleSeconds,
-    serviceName: file.server.name,
-  };
-}
+export { type ServerSettings, serverDefaults } from './server-settings.js';
 
 /** Where `npm run build:lambda` puts the Lambda bundle (`index.mjs`, with both {@link HANDLERS}). */
 export const DEFAULT_CODE_PATH = fileURLToPath(new URL('../../dist/lambda/http', import.meta.url));
@@ -122,34 +82,6 @@ export interface McpStackProps extends StackProps, AuthProps {
   /** Server settings; each defaults to examples/aws-monitor/data/mcp_config.json ({@link serverDefaults}). */
   server?: Partial<ServerSettings>;
 }
-
-/**
- * The DynamoDB data actions lambda-mcp's stores call (sessions, events, mailbox, tasks): GetItem, PutItem,
- * UpdateItem and DeleteItem on single items, Query on a session's partition and on the session index,
- * BatchGetItem and BatchWriteItem for event chunks and clean-up. Nothing else: no Scan, no table management.
- */
-const TABLE_DATA_ACTIONS = [
-  'dynamodb:BatchGetItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:Query',
-  'dynamodb:UpdateItem',
-];
-
-/** The read-only calls of the `aws_real_time_monitor` tool (examples/aws-monitor/src/monitor/services). */
-const MONITOR_READ_ACTIONS = [
-  'dynamodb:DescribeTable',
-  'dynamodb:ListTables',
-  'dynamodb:ListTagsOfResource',
-  'ec2:DescribeInstances',
-  'lambda:ListFunctions',
-  'lambda:ListTags',
-  'sqs:GetQueueAttributes',
-  'sqs:ListQueueTags',
-  'sqs:ListQueues',
-];
 
 /**
  * The lambda-mcp reference server (examples/aws-monitor) on Lambda with its DynamoDB session table.
@@ -347,7 +279,7 @@ export class McpStack extends Stack {
       if (child instanceof lambda.CfnPermission) {
         const viaUrl = child.action === 'lambda:InvokeFunctionUrl';
         child.overrideLogicalId(viaUrl ? 'McpFunctionUrlPermission' : 'McpFunctionUrlInvokePermission');
-        renamed.add(child);
+        markRenamed(child);
       }
     }
 
@@ -436,39 +368,21 @@ export class McpStack extends Stack {
     }
 
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The session table' });
-  }
-}
 
-/**
- * An asynchronous-invocation destination on `queue` that grants nothing itself (`SqsDestination` would add
- * `sqs:GetQueueAttributes` and `sqs:GetQueueUrl` too): the stack adds the one statement Lambda needs.
- */
-function queueDestination(queue: sqs.IQueue): lambda.IDestination {
-  return { bind: () => ({ destination: queue.queueArn }) };
-}
-
-// Logical ids: every resource that template.yaml also declares gets the id it has there, so the two
-// templates name the same resources alike (and the tests compare them resource by resource).
-
-/** The resources {@link stableId} and {@link renameAll} have named. */
-const renamed = new WeakSet<Construct>();
-
-/** Gives a construct's CloudFormation resource the logical id template.yaml uses for the same resource. */
-function stableId(construct: Construct, logicalId: string): void {
-  const resource = construct.node.defaultChild as CfnResource;
-  resource.overrideLogicalId(logicalId);
-  renamed.add(resource);
-}
-
-/**
- * Renames the CloudFormation resources under `scope` by type (one of each type; CDK makes them internally),
- * leaving alone those already given a logical id here.
- */
-function renameAll(scope: Construct, idsByType: Record<string, string>): void {
-  for (const child of scope.node.findAll()) {
-    const logicalId = CfnResource.isCfnResource(child) ? idsByType[child.cfnResourceType] : undefined;
-    if (!logicalId || child === scope.node.defaultChild || renamed.has(child)) continue;
-    (child as CfnResource).overrideLogicalId(logicalId);
-    renamed.add(child);
+    // The operator's dashboard (lib/dashboard.ts) and its DashboardUrl output.
+    addDashboard(this, {
+      serviceName: server.serviceName,
+      functionName: this.fn.functionName,
+      tableName: table.tableName,
+      logGroupName: logGroup.logGroupName,
+      ...(this.httpApi &&
+        this.httpApiFn && {
+          httpApi: { apiId: this.httpApi.apiId, functionName: this.httpApiFn.functionName },
+        }),
+      ...(this.topic &&
+        this.deadLetterQueue && {
+          sns: { topicName: this.topic.topicName, queueName: this.deadLetterQueue.queueName },
+        }),
+    });
   }
 }

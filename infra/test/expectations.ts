@@ -4,7 +4,7 @@
 // default auth mode, the SNS topic with its subscription, its dead-letter queue and the function's on-failure
 // destination on that queue; the mapping of the CDK auth settings to template.yaml's parameters; plus offline
 // synthesis and a rendering that makes values written with different intrinsics (Fn::Join, Fn::Sub, !GetAtt)
-// comparable.
+// comparable (a dashboard body compared as the JSON it means; the dashboard itself: dashboard.ts).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -301,7 +301,18 @@ export function render(value: unknown): unknown {
       return (arg[1] as unknown[]).map((part) => String(render(part))).join(String(arg[0]));
     }
   }
-  return Object.fromEntries(entries.map(([key, member]) => [key, render(member)]));
+  return Object.fromEntries(
+    entries.map(([key, member]) => [key, key === 'DashboardBody' ? dashboardJson(member) : render(member)]),
+  );
+}
+
+/**
+ * A dashboard body (a JSON string built with intrinsics) rendered and parsed: CDK writes it compact in one
+ * `Fn::Join`, template.yaml readable in `Fn::Sub` blocks, so the two compare as the JSON they mean.
+ */
+function dashboardJson(body: unknown): unknown {
+  const text = render(body);
+  return typeof text === 'string' ? JSON.parse(text) : text;
 }
 
 /** A function's environment variables, rendered. */

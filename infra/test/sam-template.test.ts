@@ -1,13 +1,14 @@
 // template.yaml (AWS SAM) against the same expectations as the CDK stack, and against the synthesized stack
 // itself: under the same settings (auth modes included: the CDK settings map to template.yaml's parameters
 // through AUTH_PARAMETERS) both declare the same resources with the same logical ids and properties, the same
-// functions (handlers, names, environment, role) and exactly the same IAM statements, so neither can drift
-// from the other.
+// functions (handlers, names, environment, role), exactly the same IAM statements and the same dashboard
+// body, so neither can drift from the other.
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, type Tags } from 'yaml';
 import { AUTH_MODES, DEFAULT_CALLBACK_URLS } from '../lib/auth.js';
 import { DEFAULT_CODE_PATH, type McpStackProps } from '../lib/mcp-stack.js';
+import { expectDashboard } from './dashboard.js';
 import {
   AUTH_PARAMETERS,
   actionsOf,
@@ -400,6 +401,13 @@ describe('template.yaml', () => {
       expect(sam.map(render), variant.name).toEqual(stack.map(render));
       expect(actions(sam), variant.name).toEqual(actions(stack));
     }
+  });
+
+  it("declares the operator's dashboard, with the HTTP API's and the topic's widgets only when they exist", () => {
+    expectDashboard(effective());
+    expectDashboard(effective({ EnableHttpApi: 'true' }), { httpApi: true });
+    expectDashboard(effective({ EnableSns: 'true' }), { sns: true });
+    expectDashboard(effective({ EnableHttpApi: 'true', EnableSns: 'true' }), { httpApi: true, sns: true });
   });
 
   it('sets the documented environment by default', () => {

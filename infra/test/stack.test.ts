@@ -5,13 +5,15 @@
 // dead-letter queue, the function's on-failure destination) are as documented, and the role holds exactly the
 // statements in expectations.ts (no wildcard actions, data actions only on the table and its index,
 // sns:Publish only on the topic, sqs:SendMessage only on the queue, lambda:InvokeFunction only on the
-// buffered function's own ARN).
+// buffered function's own ARN), and the operator's dashboard shows what the server, the functions, the table,
+// the HTTP API and the topic report.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type AuthProps, DEFAULT_CALLBACK_URLS } from '../lib/auth.js';
 import type { McpStackProps } from '../lib/mcp-stack.js';
+import { DASHBOARD_URL, dashboardContents, expectDashboard } from './dashboard.js';
 import {
   authEnvironment,
   BUFFERED_FUNCTION_ARN,
@@ -152,7 +154,7 @@ describe('McpStack: endpoints', () => {
     const types = Object.values(template.Resources).map((resource) => resource.Type);
     expect(types.filter((type) => type.startsWith('AWS::ApiGatewayV2::'))).toEqual([]);
     expect(Object.keys(template.Outputs ?? {}).sort()).toEqual(
-      ['FunctionUrl', 'TableName', ...Object.keys(COGNITO_OUTPUTS)].sort(),
+      ['DashboardUrl', 'FunctionUrl', 'TableName', ...Object.keys(COGNITO_OUTPUTS)].sort(),
     );
   });
 
@@ -258,7 +260,14 @@ describe('McpStack: SNS topic', () => {
 
   it('outputs the topic ARN and the dead-letter queue URL', () => {
     expect(Object.keys(withSns.Outputs ?? {}).sort()).toEqual(
-      ['DeadLetterQueueUrl', 'FunctionUrl', 'TableName', 'TopicArn', ...Object.keys(COGNITO_OUTPUTS)].sort(),
+      [
+        'DashboardUrl',
+        'DeadLetterQueueUrl',
+        'FunctionUrl',
+        'TableName',
+        'TopicArn',
+        ...Object.keys(COGNITO_OUTPUTS),
+      ].sort(),
     );
     expect(render(withSns.Outputs?.TopicArn?.Value)).toBe(`{{${IDS.topic}}}`);
     expect(render(withSns.Outputs?.DeadLetterQueueUrl?.Value)).toBe(`{{${IDS.deadLetterQueue}}}`);
@@ -294,6 +303,24 @@ describe('McpStack: outputs', () => {
   it('outputs the Function URL and the table name', () => {
     expect(render(template.Outputs?.FunctionUrl?.Value)).toBe('{{McpFunctionUrl.FunctionUrl}}');
     expect(render(template.Outputs?.TableName?.Value)).toBe('{{SessionTable}}');
+  });
+});
+
+describe('McpStack: dashboard', () => {
+  it('shows the EMF metrics, the function, the table and the 5xx request lines, and outputs its URL', () => {
+    expectDashboard(template);
+    expect(render(template.Outputs?.DashboardUrl?.Value)).toBe(DASHBOARD_URL);
+  });
+
+  it('adds the HTTP API and its function with httpApi, the topic and the dead-letter queue with sns', () => {
+    for (const props of [{ httpApi: true }, { sns: true }, { httpApi: true, sns: true }]) {
+      expectDashboard(synthesize(props), props);
+    }
+  });
+
+  it('names the service the stack configures in the EMF searches', () => {
+    const { searches } = dashboardContents(synthesize({ server: { serviceName: 'billing-mcp' } }));
+    expect(searches.slice(0, 4).every((search) => search.includes('service="billing-mcp"'))).toBe(true);
   });
 });
 
@@ -362,6 +389,7 @@ describe('McpStack: auth', () => {
     }
     expect(outputValues(t)).toEqual({
       AuthIssuer: issuer,
+      DashboardUrl: DASHBOARD_URL,
       FunctionUrl: '{{McpFunctionUrl.FunctionUrl}}',
       HttpApiUrl: '{{HttpApi.ApiEndpoint}}',
       TableName: '{{SessionTable}}',
@@ -390,7 +418,12 @@ describe('McpStack: auth', () => {
       .filter((r) => r.Type === 'AWS::Lambda::Permission')
       .map((r) => r.Properties?.Principal);
     expect(principals).toEqual(['apigateway.amazonaws.com']);
-    expect(Object.keys(t.Outputs ?? {}).sort()).toEqual(['FunctionUrl', 'HttpApiUrl', 'TableName']);
+    expect(Object.keys(t.Outputs ?? {}).sort()).toEqual([
+      'DashboardUrl',
+      'FunctionUrl',
+      'HttpApiUrl',
+      'TableName',
+    ]);
   });
 
   it('with auth=none is public, says so in an output, and sets no AUTH_* variables', () => {
@@ -401,6 +434,7 @@ describe('McpStack: auth', () => {
     expect(variablesOf(t.Resources[IDS.function])).toEqual(environment({ auth: 'none' }));
     expect(t.Outputs?.PublicEndpointWarning?.Value).toMatch(/^PUBLIC: auth=none/);
     expect(Object.keys(t.Outputs ?? {}).sort()).toEqual([
+      'DashboardUrl',
       'FunctionUrl',
       'HttpApiUrl',
       'PublicEndpointWarning',

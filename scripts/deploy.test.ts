@@ -1,0 +1,302 @@
+// scripts/deploy.ts (`npm run deploy`, `npm run destroy`) run against a recording stand-in `npx` first on
+// PATH (each call's argv and folder logged as one JSON line; it plays `cdk deploy` and `cdk destroy` from a
+// small state file: a stack not deployed yet refuses a deploy without RequestStateKey as the CDK toolkit
+// does, a deploy writes the outputs file it is given). Checks the exact cdk argv of a first and a later
+// deploy, argument pass-through, the next steps printed for the cognito, external issuer, iam and none
+// outputs, and that a failing build or cdk stops the script with its exit code. Nothing here calls AWS.
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SCRIPT = join(ROOT, 'scripts/deploy.ts');
+const INFRA = join(ROOT, 'infra');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+
+/**
+ * The stand-in `npx`: logs `{ argv, cwd }` to $FAKE_CDK_LOG, then plays cdk from $FAKE_CDK_STATE
+ * (`{ deployed, outputs, fail: { code, message } }`): the toolkit's missing-parameter error for a stack not
+ * deployed yet and no RequestStateKey given, else the outputs file written under the stack's name.
+ */
+const STAND_IN = String.raw`#!/usr/bin/env node
+const fs = require('node:fs');
+const args = process.argv.slice(2);
+fs.appendFileSync(process.env.FAKE_CDK_LOG, JSON.stringify({ argv: args, cwd: process.cwd() }) + '\n');
+const statePath = process.env.FAKE_CDK_STATE;
+const state = JSON.parse(fs.readFileSync(statePath, 'utf8'));
+if (args[0] !== 'cdk') process.exit(2);
+process.stderr.write('\n✨  Synthesis time: 0.01s\n');
+if (state.fail) {
+  process.stderr.write(state.fail.message + '\n');
+  process.exit(state.fail.code);
+}
+const stackArg = args.find((arg) => arg.startsWith('stackName='));
+const stack = stackArg ? stackArg.slice('stackName='.length) : 'LambdaMcp';
+if (args[1] === 'deploy') {
+  const keyed = args.some((arg, i) => args[i - 1] === '--parameters' && arg.startsWith('RequestStateKey='));
+  if (!state.deployed && !keyed) {
+    // As the toolkit: its log goes to stdout when CI is set, else to stderr.
+    const log = process.env.CI && process.env.CI !== 'false' ? process.stdout : process.stderr;
+    log.write('❌ ' + stack + ' failed: ToolkitError: The following CloudFormation Parameters are missing a value: RequestStateKey\n');
+    process.exit(1);
+  }
+  state.deployed = true;
+  fs.writeFileSync(statePath, JSON.stringify(state));
+  fs.writeFileSync(args[args.indexOf('--outputs-file') + 1], JSON.stringify({ [stack]: state.outputs }));
+  process.stdout.write('✅  ' + stack + '\n');
+} else if (args[1] === 'destroy') {
+  process.stdout.write('✅  ' + stack + ': destroyed\n');
+} else process.exit(2);
+`;
+
+const URL = 'https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.eu-west-1.on.aws/';
+const DASHBOARD =
+  'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/McpDashboard-X1';
+const BASE = { FunctionUrl: URL, TableName: 'LambdaMcp-McpSessionTable-X1', DashboardUrl: DASHBOARD };
+const COGNITO = {
+  ...BASE,
+  AuthIssuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool1',
+  UserPoolId: 'eu-west-1_Pool1',
+  TokenUrl: 'https://lambda-mcp-1234.auth.eu-west-1.amazoncognito.com/oauth2/token',
+  AgentClientId: 'agentclient1',
+  PublicClientId: 'publicclient1',
+  AuthClientIds: 'agentclient1,publicclient1',
+};
+
+let work: string;
+let bin: string;
+let bundleOut: string;
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'lambda-mcp-deploy-test-'));
+  bin = join(work, 'bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'npx'), STAND_IN);
+  chmodSync(join(bin, 'npx'), 0o755);
+  bundleOut = join(work, 'build');
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  calls: { argv: string[]; cwd: string }[];
+  state: { deployed: boolean };
+}
+
+/**
+ * Runs the script with `args`, the stand-in in the given state (`ci`: with CI set, else without); resolves
+ * its output and the cdk calls.
+ */
+async function run(args: string[], state: Record<string, unknown>, { ci = false } = {}): Promise<Run> {
+  const dir = mkdtempSync(join(work, 'run-'));
+  const log = join(dir, 'calls.jsonl');
+  const statePath = join(dir, 'state.json');
+  writeFileSync(log, '');
+  writeFileSync(statePath, JSON.stringify(state));
+  const { CI: _ci, ...withoutCi } = process.env;
+  const child = spawn(TSX, [SCRIPT, ...args], {
+    cwd: ROOT,
+    env: {
+      ...withoutCi,
+      ...(ci && { CI: 'true' }),
+      PATH: `${bin}${delimiter}${process.env.PATH}`,
+      FAKE_CDK_LOG: log,
+      FAKE_CDK_STATE: statePath,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk;
+  });
+  const code = await new Promise<number | null>((done) => child.once('close', done));
+  const calls = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Run['calls'][number]);
+  return { code, stdout, stderr, calls, state: JSON.parse(readFileSync(statePath, 'utf8')) };
+}
+
+/** The outputs file a deploy call named (a fresh temp file, removed when the script ends). */
+const outputsFileOf = (argv: string[]) => argv[argv.indexOf('--outputs-file') + 1] as string;
+
+describe('npm run deploy', () => {
+  it('builds the bundle, and on the first deploy deploys again with a new RequestStateKey', async () => {
+    const result = await run(['--out-dir', bundleOut], { deployed: false, outputs: COGNITO });
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(join(bundleOut, 'http/index.mjs'))).toBe(true);
+    expect(result.stdout).toContain('index.mjs');
+    expect(result.calls.map((call) => call.cwd)).toEqual([INFRA, INFRA]);
+    const [first, second] = result.calls.map((call) => call.argv) as [string[], string[]];
+    const outputsFile = outputsFileOf(first);
+    expect(first).toEqual([
+      'cdk',
+      'deploy',
+      '-c',
+      `codePath=${join(bundleOut, 'http')}`,
+      '--require-approval',
+      'never',
+      '--outputs-file',
+      outputsFile,
+    ]);
+    expect(second.slice(0, -1)).toEqual([...first, '--parameters']);
+    expect(second.at(-1)).toMatch(/^RequestStateKey=[0-9a-f]{64}$/);
+    expect(outputsFile).toMatch(/lambda-mcp-deploy-[^/]+\/outputs\.json$/);
+    expect(existsSync(outputsFile), 'the outputs file is removed').toBe(false);
+    expect(result.stderr).toContain('First deploy of this stack');
+    // The key is the stack's secret: never printed.
+    const key = (second.at(-1) as string).split('=')[1] as string;
+    expect(result.stdout + result.stderr).not.toContain(key);
+    expect(result.state.deployed).toBe(true);
+  });
+
+  it('recognizes the first deploy in CI too, where the toolkit logs to stdout', async () => {
+    const result = await run(['--skip-build'], { deployed: false, outputs: BASE }, { ci: true });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('missing a value: RequestStateKey');
+    expect(result.calls).toHaveLength(2);
+    expect(result.calls[1]?.argv.at(-1)).toMatch(/^RequestStateKey=[0-9a-f]{64}$/);
+  });
+
+  it('keeps the previous key on a later deploy (one cdk deploy, no --parameters) and passes arguments on', async () => {
+    const outputs = { ...BASE, HttpApiUrl: 'https://a1b2c3.execute-api.eu-west-1.amazonaws.com' };
+    const args = ['-c', 'auth=iam', '-c', 'httpApi=true', '--profile', 'dev'];
+    const result = await run(['--skip-build', ...args], { deployed: true, outputs });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.calls).toHaveLength(1);
+    const [argv] = result.calls.map((call) => call.argv) as [string[]];
+    expect(argv).toEqual([
+      'cdk',
+      'deploy',
+      ...args,
+      '--require-approval',
+      'never',
+      '--outputs-file',
+      outputsFileOf(argv),
+    ]);
+    expect(result.stdout).not.toContain('index.mjs');
+    expect(result.stdout).toContain(
+      [
+        'Deployed LambdaMcp.',
+        '',
+        `  MCP endpoint (Function URL): ${URL}`,
+        '  HTTP API (buffered, 30 s):   https://a1b2c3.execute-api.eu-west-1.amazonaws.com',
+        `  Dashboard:                   ${DASHBOARD}`,
+        '  Session table:               LambdaMcp-McpSessionTable-X1',
+      ].join('\n'),
+    );
+    expect(result.stdout).toContain('Auth: IAM. Only SigV4-signed requests get in');
+    expect(result.stdout).toContain(
+      `  curl -si --aws-sigv4 "aws:amz:eu-west-1:lambda" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \\\n` +
+        `    -X POST -H 'content-type: application/json' -d '{}' ${URL}`,
+    );
+    expect(result.stdout).not.toContain('lambda-mcp-client test');
+  });
+
+  it('prints the Cognito next steps: the secret command, the token URL and the client-credentials test', async () => {
+    const result = await run(['--skip-build', '-c', 'stackName=Demo'], { deployed: true, outputs: COGNITO });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.calls[0]?.argv.slice(0, 4)).toEqual(['cdk', 'deploy', '-c', 'stackName=Demo']);
+    expect(result.stdout).toContain('Deployed Demo.');
+    expect(result.stdout).toContain(
+      '  SECRET=$(aws cognito-idp describe-user-pool-client --user-pool-id eu-west-1_Pool1 --client-id agentclient1 \\\n' +
+        '    --query UserPoolClient.ClientSecret --output text)',
+    );
+    expect(result.stdout).toContain(
+      'Test the deployment (the client gets its token from https://lambda-mcp-1234.auth.eu-west-1.amazoncognito.com/oauth2/token):',
+    );
+    expect(result.stdout).toContain(
+      `  npx lambda-mcp-client test --url ${URL} --client-credentials "agentclient1:$SECRET"`,
+    );
+    expect(result.stdout).toContain('public client publicclient1 (authorization code with PKCE)');
+    expect(result.stdout).toContain(
+      '  aws cognito-idp admin-create-user --user-pool-id eu-west-1_Pool1 --username person@example.com \\\n' +
+        '    --user-attributes Name=email,Value=person@example.com Name=email_verified,Value=true',
+    );
+    expect(result.stdout).toContain('docs/clients.md');
+  });
+
+  it('prints a token test for an external issuer, and the warning and a plain test for auth=none', async () => {
+    const issuer = { ...BASE, AuthIssuer: 'https://login.example.com/', AuthAudience: 'https://mcp.example' };
+    const external = await run(['--skip-build'], { deployed: true, outputs: issuer });
+    expect(external.code, external.stderr).toBe(0);
+    expect(external.stdout).toContain(
+      'Auth: tokens of https://login.example.com/ with aud https://mcp.example.',
+    );
+    expect(external.stdout).toContain(`  npx lambda-mcp-client test --url ${URL} --token "$TOKEN"`);
+    expect(external.stdout).not.toContain('cognito-idp');
+
+    const warning = 'PUBLIC: auth=none, anyone who knows the URL can call every tool';
+    const open = await run(['--skip-build', '-c', 'auth=none'], {
+      deployed: true,
+      outputs: { ...BASE, PublicEndpointWarning: warning },
+    });
+    expect(open.code, open.stderr).toBe(0);
+    expect(open.stdout).toContain(`WARNING: ${warning}`);
+    expect(open.stdout).toContain(`  npx lambda-mcp-client test --url ${URL}\n`);
+    expect(open.stdout).not.toContain('--client-credentials');
+  });
+
+  it('stops with cdk exit code when cdk fails, without retrying or printing next steps', async () => {
+    const failing = {
+      deployed: false,
+      outputs: BASE,
+      fail: { code: 3, message: 'Need to perform AWS calls' },
+    };
+    const result = await run(['--skip-build'], failing);
+    expect(result.code).toBe(3);
+    expect(result.calls).toHaveLength(1);
+    expect(result.stderr).toContain('Need to perform AWS calls');
+    expect(result.stdout).not.toContain('Deployed');
+
+    // A key given by the caller is never replaced: the toolkit's refusal is then final.
+    const missing = {
+      deployed: false,
+      outputs: BASE,
+      fail: {
+        code: 1,
+        message: 'The following CloudFormation Parameters are missing a value: RequestStateKey',
+      },
+    };
+    const given = await run(['--skip-build', '--parameters', 'RequestStateKey=ab'], missing);
+    expect(given.code).toBe(1);
+    expect(given.calls).toHaveLength(1);
+    expect(given.calls[0]?.argv).toContain('RequestStateKey=ab');
+  });
+
+  it('stops with exit code 1 when the bundle does not build, before running cdk', async () => {
+    const blocked = join(work, 'a-file');
+    writeFileSync(blocked, 'not a folder');
+    const result = await run(['--out-dir', join(blocked, 'build')], { deployed: true, outputs: BASE });
+    expect(result.code).toBe(1);
+    expect(result.calls).toEqual([]);
+    expect(result.stderr).toContain('The Lambda bundle did not build');
+  });
+});
+
+describe('npm run destroy', () => {
+  it('runs cdk destroy without a prompt, passing arguments on, and says what it keeps', async () => {
+    const result = await run(['--destroy', '--skip-build', '-c', 'stackName=Demo'], { deployed: true });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.calls).toEqual([
+      { argv: ['cdk', 'destroy', '--force', '-c', 'stackName=Demo'], cwd: INFRA },
+    ]);
+    expect(result.stdout).toContain('Kept on purpose (they hold data): the session table');
+    expect(result.stdout).toContain('the user pool with its users');
+    expect(result.stdout).toContain('  aws dynamodb delete-table --table-name <TableName>');
+  });
+
+  it('stops with cdk exit code', async () => {
+    const result = await run(['--destroy', '--skip-build'], { fail: { code: 5, message: 'no credentials' } });
+    expect(result.code).toBe(5);
+    expect(result.stdout).not.toContain('Kept on purpose');
+  });
+});

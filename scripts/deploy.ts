@@ -1,0 +1,290 @@
+// `npm run deploy` and `npm run destroy`: the reference server's stack (infra/) in one command. deploy
+// builds the Lambda bundle (buildLambda), runs `cdk deploy` without a prompt, passing its own arguments on,
+// gives the stack a new random RequestStateKey on its first deploy only (later deploys keep the previous
+// value), and prints the endpoint, the dashboard and the exact commands that come next for the stack's auth
+// mode, read from the stack's outputs. destroy runs `cdk destroy` without a prompt and says what it keeps.
+// TypeScript rather than bash: it calls buildLambda() in-process, reads the outputs file as JSON (no jq) and
+// makes the key with node:crypto (no openssl), so it needs nothing but Node, and no `aws` CLI at all.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildLambda, formatArtifact, ROOT } from './build-lambda.js';
+
+/** The CDK app's folder: cdk runs there, with its cdk.json. */
+export const INFRA_DIR = join(ROOT, 'infra');
+
+/** The stack's signing-key parameter (MCP_REQUEST_STATE_KEY), which has no default. */
+export const KEY_PARAMETER = 'RequestStateKey';
+
+/**
+ * What the CDK toolkit (aws-cdk 2.1148) says, before it changes anything, when a parameter without a default
+ * has no value given and no previous value in CloudFormation: the stack does not exist yet (or its creation
+ * failed, and the toolkit deletes it before creating it again). That is the first deploy.
+ */
+const MISSING_KEY = new RegExp(`Parameters are missing a value: .*\\b${KEY_PARAMETER}\\b`);
+
+/** The arguments of `npm run deploy`: its own, and those passed on to `cdk deploy`. */
+export interface DeployArgs {
+  /** `--skip-build`: deploy the bundle already built. */
+  skipBuild: boolean;
+  /**
+   * `--out-dir DIR`: build into DIR as `npm run build:lambda -- --out-dir DIR` does, and deploy the bundle
+   * there (`-c codePath=DIR/http`), instead of dist/lambda.
+   */
+  outDir?: string;
+  /** Everything else, for cdk as given (`-c auth=iam -c httpApi=true`, `--profile`, ...). */
+  cdkArgs: string[];
+}
+
+/**
+ * Splits `npm run deploy` arguments into the script's own and cdk's.
+ *
+ * @example
+ * parseDeployArgs(['--skip-build', '-c', 'auth=iam']); // { skipBuild: true, cdkArgs: ['-c', 'auth=iam'] }
+ */
+export function parseDeployArgs(args: string[]): DeployArgs {
+  const parsed: DeployArgs = { skipBuild: false, cdkArgs: [] };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--skip-build') parsed.skipBuild = true;
+    else if (arg === '--out-dir' || arg.startsWith('--out-dir=')) {
+      const value = arg === '--out-dir' ? args[++i] : arg.slice('--out-dir='.length);
+      if (!value) throw new Error('--out-dir needs a folder');
+      parsed.outDir = resolve(value);
+    } else parsed.cdkArgs.push(arg);
+  }
+  return parsed;
+}
+
+/** Whether the cdk arguments already give the key (`--parameters [Stack:]RequestStateKey=...`). */
+function givesKey(cdkArgs: string[]): boolean {
+  const keyed = new RegExp(`^(?:[^:=]+:)?${KEY_PARAMETER}=`);
+  return cdkArgs.some(
+    (arg, i) =>
+      (arg === '--parameters' && keyed.test(cdkArgs[i + 1] ?? '')) ||
+      (arg.startsWith('--parameters=') && keyed.test(arg.slice('--parameters='.length))),
+  );
+}
+
+/**
+ * The argv of `npx` for one `cdk deploy`: the bundle folder, the caller's arguments, no approval prompt, the
+ * outputs written to `outputsFile`, and the key only when one is given (else the previous value is kept:
+ * the toolkit sends UsePreviousValue for a parameter it is given no value for).
+ *
+ * @example
+ * cdkDeployArgv({ skipBuild: false, cdkArgs: ['-c', 'auth=iam'] }, '/tmp/out.json');
+ * // ['cdk', 'deploy', '-c', 'auth=iam', '--require-approval', 'never', '--outputs-file', '/tmp/out.json']
+ */
+export function cdkDeployArgv(args: DeployArgs, outputsFile: string, key?: string): string[] {
+  return [
+    'cdk',
+    'deploy',
+    ...codePath(args),
+    ...args.cdkArgs,
+    '--require-approval',
+    'never',
+    '--outputs-file',
+    outputsFile,
+    ...(key ? ['--parameters', `${KEY_PARAMETER}=${key}`] : []),
+  ];
+}
+
+/** `-c codePath=<out dir>/http` with `--out-dir`; nothing otherwise (the app defaults to dist/lambda/http). */
+function codePath(args: DeployArgs): string[] {
+  return args.outDir ? ['-c', `codePath=${join(args.outDir, 'http')}`] : [];
+}
+
+/** A new signing key: 32 random bytes as hex, what the parameter requires. */
+export function newRequestStateKey(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/**
+ * Runs `npx <argv>` in infra/, its output passed through as it comes; resolves its exit code and the tail of
+ * what it printed. Both streams are read: the toolkit logs to stderr, but to stdout when `CI` is set.
+ */
+function runCdk(argv: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((done) => {
+    const child = spawn('npx', argv, { cwd: INFRA_DIR, stdio: ['inherit', 'pipe', 'pipe'] });
+    let output = '';
+    const tee = (to: NodeJS.WriteStream) => (chunk: Buffer) => {
+      to.write(chunk);
+      // The toolkit's error is among its last lines: keep the tail only.
+      output = (output + chunk.toString()).slice(-65_536);
+    };
+    child.stdout.on('data', tee(process.stdout));
+    child.stderr.on('data', tee(process.stderr));
+    child.once('error', (error) => {
+      process.stderr.write(`could not run npx: ${error.message}\n`);
+      done({ code: 127, output });
+    });
+    child.once('close', (code, signal) => done({ code: code ?? (signal ? 1 : 0), output }));
+  });
+}
+
+/** A stack's outputs, by output name. */
+export type StackOutputs = Record<string, string>;
+
+/**
+ * What to do after a deploy, from the stack's outputs: the endpoints and the dashboard, then for Cognito the
+ * agent client's secret, the token URL and a `lambda-mcp-client test` with client credentials; for an
+ * external issuer a test with a token; for IAM a signed request; for none the warning and a plain test.
+ *
+ * @example
+ * nextSteps('LambdaMcp', { FunctionUrl: 'https://abc.lambda-url.eu-west-1.on.aws/', TableName: 't' });
+ */
+export function nextSteps(stackName: string, outputs: StackOutputs): string {
+  const url = outputs.FunctionUrl ?? '<FunctionUrl>';
+  const lines = [`Deployed ${stackName}.`, '', `  MCP endpoint (Function URL): ${url}`];
+  if (outputs.HttpApiUrl) lines.push(`  HTTP API (buffered, 30 s):   ${outputs.HttpApiUrl}`);
+  if (outputs.DashboardUrl) lines.push(`  Dashboard:                   ${outputs.DashboardUrl}`);
+  if (outputs.TableName) lines.push(`  Session table:               ${outputs.TableName}`);
+  lines.push('');
+
+  if (outputs.UserPoolId && outputs.AgentClientId) {
+    const { UserPoolId: pool, AgentClientId: client } = outputs;
+    lines.push(
+      "Auth: Cognito. The agent client's secret is not an output; read it with the AWS CLI:",
+      '',
+      `  SECRET=$(aws cognito-idp describe-user-pool-client --user-pool-id ${pool} --client-id ${client} \\`,
+      '    --query UserPoolClient.ClientSecret --output text)',
+      '',
+      `Test the deployment (the client gets its token from ${outputs.TokenUrl ?? 'the TokenUrl output'}):`,
+      '',
+      `  npx lambda-mcp-client test --url ${url} --client-credentials "${client}:$SECRET"`,
+      '',
+      `People sign in through the public client ${outputs.PublicClientId ?? '(PublicClientId)'} (authorization code with PKCE)`,
+      'once an administrator has created their user:',
+      '',
+      `  aws cognito-idp admin-create-user --user-pool-id ${pool} --username person@example.com \\`,
+      '    --user-attributes Name=email,Value=person@example.com Name=email_verified,Value=true',
+    );
+  } else if (outputs.AuthIssuer) {
+    lines.push(
+      `Auth: tokens of ${outputs.AuthIssuer}${outputs.AuthAudience ? ` with aud ${outputs.AuthAudience}` : ''}.`,
+      'Get an access token for this server from that issuer, then:',
+      '',
+      `  npx lambda-mcp-client test --url ${url} --token "$TOKEN"`,
+    );
+  } else if (outputs.PublicEndpointWarning) {
+    lines.push(`WARNING: ${outputs.PublicEndpointWarning}`, '', `  npx lambda-mcp-client test --url ${url}`);
+  } else {
+    const region = /\.lambda-url\.([a-z0-9-]+)\.on\.aws/.exec(url)?.[1] ?? '<region>';
+    lines.push(
+      'Auth: IAM. Only SigV4-signed requests get in (service lambda; execute-api for the HTTP API), from',
+      'principals allowed lambda:InvokeFunctionUrl. lambda-mcp-client does not sign; check with curl (an answer',
+      "from the server rather than AWS's 403 Forbidden means the signature was accepted):",
+      '',
+      `  curl -si --aws-sigv4 "aws:amz:${region}:lambda" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \\`,
+      `    -X POST -H 'content-type: application/json' -d '{}' ${url}`,
+    );
+  }
+  if (outputs.HttpApiUrl) {
+    lines.push('', `Through the HTTP API: the same with --url ${outputs.HttpApiUrl} (add --timeout 30000).`);
+  }
+  lines.push('', 'Connecting Claude Desktop, Cursor, VS Code or the MCP Inspector: docs/clients.md');
+  return lines.join('\n');
+}
+
+/** The one stack of an outputs file (`{ "<stack>": { "<output>": "<value>" } }`). */
+function readOutputs(file: string): [string, StackOutputs] {
+  const stacks = JSON.parse(readFileSync(file, 'utf8')) as Record<string, StackOutputs>;
+  const [entry] = Object.entries(stacks);
+  if (!entry) throw new Error(`cdk wrote no stack outputs to ${file}`);
+  return entry;
+}
+
+/** Builds the bundle into `outDir`/http (default dist/lambda/http), printing its summary. */
+async function build(outDir?: string): Promise<void> {
+  const { artifacts } = await buildLambda({ ...(outDir && { outDir }) });
+  for (const artifact of artifacts) console.log(formatArtifact(artifact));
+}
+
+/**
+ * `npm run deploy`: build, deploy (twice on the first deploy: without a key, then with a new one), print the
+ * next steps. Resolves the exit code: 0, a failing build's 1, or cdk's own.
+ *
+ * @example
+ * process.exitCode = await deploy(['-c', 'auth=iam', '-c', 'httpApi=true']);
+ */
+export async function deploy(argv: string[]): Promise<number> {
+  const args = parseDeployArgs(argv);
+  if (!args.skipBuild) {
+    try {
+      await build(args.outDir);
+    } catch (error) {
+      console.error(`The Lambda bundle did not build: ${error instanceof Error ? error.message : error}`);
+      return 1;
+    }
+  }
+  const work = mkdtempSync(join(tmpdir(), 'lambda-mcp-deploy-'));
+  try {
+    const outputsFile = join(work, 'outputs.json');
+    let result = await runCdk(cdkDeployArgv(args, outputsFile));
+    if (result.code !== 0 && !givesKey(args.cdkArgs) && MISSING_KEY.test(result.output)) {
+      console.error(
+        `\nFirst deploy of this stack: CloudFormation holds no ${KEY_PARAMETER} yet. Deploying again with a new ` +
+          'random one (32 bytes, hex); later deploys keep it.\n',
+      );
+      result = await runCdk(cdkDeployArgv(args, outputsFile, newRequestStateKey()));
+    }
+    if (result.code !== 0) return result.code;
+    const [stackName, outputs] = readOutputs(outputsFile);
+    console.log(`\n${nextSteps(stackName, outputs)}`);
+    return 0;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `npm run destroy`: `cdk destroy --force` with the caller's arguments (the same `-c stackName=...` as the
+ * deploy), building the bundle first only when it is missing (the app synthesizes before it destroys).
+ *
+ * @example
+ * process.exitCode = await destroy(['-c', 'stackName=Demo']);
+ */
+export async function destroy(argv: string[]): Promise<number> {
+  const args = parseDeployArgs(argv);
+  const bundle = join(args.outDir ?? join(ROOT, 'dist/lambda'), 'http', 'index.mjs');
+  if (!args.skipBuild && !existsSync(bundle)) {
+    try {
+      await build(args.outDir);
+    } catch (error) {
+      console.error(`The Lambda bundle did not build: ${error instanceof Error ? error.message : error}`);
+      return 1;
+    }
+  }
+  const { code } = await runCdk(['cdk', 'destroy', '--force', ...codePath(args), ...args.cdkArgs]);
+  if (code !== 0) return code;
+  console.log(
+    [
+      '',
+      'Stack deleted. Kept on purpose (they hold data): the session table (unless deployed with',
+      '-c tableRemovalPolicy=destroy) and, with auth=cognito, the user pool with its users. Delete them by hand',
+      'when you no longer need them (their names were the TableName and UserPoolId outputs):',
+      '',
+      '  aws dynamodb delete-table --table-name <TableName>',
+      '  aws cognito-idp delete-user-pool --user-pool-id <UserPoolId>',
+    ].join('\n'),
+  );
+  return 0;
+}
+
+const invokedPath = process.argv[1];
+if (invokedPath && import.meta.url === pathToFileURL(realpathSync(invokedPath)).href) {
+  const [first, ...rest] = process.argv.slice(2);
+  const run = first === '--destroy' ? destroy(rest) : deploy(process.argv.slice(2));
+  run.then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    },
+  );
+}
