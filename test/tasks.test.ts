@@ -70,6 +70,20 @@ function fixture(gates: { job: ReturnType<typeof gate> }) {
     registerTaskTool(server, 'required_job', { inputSchema: NO_ARGS, taskSupport: 'required' }, async () =>
       text('required done'),
     );
+    registerTaskTool(
+      server,
+      'shaped',
+      {
+        inputSchema: NO_ARGS,
+        outputSchema: fromJsonSchema<{ total: number }>({
+          type: 'object',
+          properties: { total: { type: 'number' } },
+          required: ['total'],
+        }),
+        taskSupport: 'optional',
+      },
+      async () => ({ content: [{ type: 'text', text: 'total 3' }], structuredContent: { total: 3 } }),
+    );
     registerTaskTool(server, 'boom', { inputSchema: NO_ARGS, taskSupport: 'optional' }, async () => {
       throw new ProtocolError(-32603, 'exploded');
     });
@@ -235,6 +249,24 @@ describe('tasks on the modern leg', () => {
     expect((await rpc('tasks/get', { taskId })).result?.status).toBe('cancelled');
     // Cancelling a terminal task is the same empty ack.
     expect((await rpc('tasks/cancel', { taskId })).result?.resultType).toBe('complete');
+  });
+
+  it('answers the CreateTaskResult as the SEP shapes it, also for a tool with an output schema', async () => {
+    const { rpc, handler } = setup({ store: new MemoryTaskStore(), heartbeatMs: 10 });
+    const created = (await rpc('tools/call', { name: 'shaped', arguments: {} })).result as Wire;
+    // The Task fields and resultType, nothing else: no content, no structuredContent, no requestState.
+    expect(Object.keys(created).sort()).toEqual([
+      'createdAt',
+      'lastUpdatedAt',
+      'pollIntervalMs',
+      'resultType',
+      'status',
+      'taskId',
+      'ttlMs',
+    ]);
+    await handler.tasks.idle();
+    const done = await rpc('tasks/get', { taskId: created.taskId });
+    expect(done.result).toMatchObject({ status: 'completed', result: { structuredContent: { total: 3 } } });
   });
 
   it('a task that finished first stays completed when a cancel arrives', async () => {

@@ -98,14 +98,22 @@ export function withTasks<C>(
   };
 }
 
-/** Serves one client request inside a call scope, answering a task tool's refusal in the SDK's place. */
+/**
+ * Serves one client request inside a call scope, answering in the SDK's place when a task tool refused the call
+ * or created a task (its `CreateTaskResult`, as the SEP shapes it).
+ */
 export async function withCallScope(body: unknown, serve: () => Promise<Response>): Promise<Response> {
   const scope: CallScope = {};
   const response = await callScope.run(scope, serve);
-  if (!scope.rejection) return response;
-  await response.body?.cancel();
-  const { code, message, data } = scope.rejection;
+  const { rejection, created } = scope;
   const id = (body as { id?: unknown } | undefined)?.id;
+  if (!rejection) {
+    if (!created) return response;
+    await response.body?.cancel();
+    return Response.json({ jsonrpc: '2.0', id: id ?? null, result: created });
+  }
+  await response.body?.cancel();
+  const { code, message, data } = rejection;
   const answer = jsonRpcErrorResponse(
     400,
     code,

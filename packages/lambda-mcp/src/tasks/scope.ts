@@ -24,6 +24,11 @@ export interface TaskExecution {
 export interface CallScope {
   /** A JSON-RPC error to answer the request with (the `-32021` of a task-required tool). */
   rejection?: ProtocolError;
+  /**
+   * The `CreateTaskResult` of the task this call created. The SDK would check it as the tool's output (an
+   * output schema wants `structuredContent`) and add `content: []`; the leg answers with it as it is.
+   */
+  created?: Record<string, unknown>;
 }
 
 /** Set around every `tools/call` a task runner dispatches. */

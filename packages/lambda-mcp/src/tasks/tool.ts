@@ -138,8 +138,11 @@ export function registerTaskTool<InputArgs extends StandardSchemaWithJSON | unde
       ...(ttlMs !== undefined && { ttlMs }),
       ...(pollIntervalMs !== undefined && { pollIntervalMs }),
     });
-    // The SDK checks a tools/call result against CallToolResult, which lets the task fields through.
-    return createTaskResult(record) as unknown as CallToolResult;
+    // The answer is the CreateTaskResult exactly as the SEP shapes it, given by the leg in the SDK's place: the
+    // SDK would check it as this tool's output (and refuse it when the tool has an output schema) and add
+    // `content: []`. What it gets here is a result its checks let through, which the leg discards.
+    scope.created = createTaskResult(record);
+    return { content: [], isError: true };
   };
   return server.registerTool(name, toolConfig as never, wrapped as never);
 }
