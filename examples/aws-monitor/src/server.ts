@@ -13,18 +13,22 @@ import { registerSessionInfo } from './session-info.js';
 
 /**
  * The factory `createLambdaMcp` runs for every request; `deps` are shared by all requests on the instance.
+ * `tasks: false` registers `aws_real_time_monitor` as a plain tool, for hosts without lambda-mcp's task runtime.
  *
  * @example
  * const handler = createLambdaMcp(createAwsMonitor(deps), options);
  */
-export function createAwsMonitor(deps: AwsMonitorDeps): (ctx: LambdaMcpContext) => McpServer {
+export function createAwsMonitor(
+  deps: AwsMonitorDeps,
+  options: { tasks?: boolean } = {},
+): (ctx: LambdaMcpContext) => McpServer {
   return (ctx) => {
     const server = new McpServer(deps.config.server, {
       capabilities: { logging: {} },
       requestState: { verify: ctx.requestState.verify },
     });
     registerSessionInfo(server, ctx, deps);
-    registerMonitorTool(server, ctx, deps);
+    registerMonitorTool(server, ctx, deps, options);
     registerDiagnostics(server, ctx, deps);
     registerListSessions(server, ctx, deps);
     registerPublishEvent(server, ctx, deps);
@@ -37,7 +41,8 @@ let standalone: AwsMonitorDeps | undefined;
 /**
  * The factory with dependencies of its own (configuration from the embedded files and the environment,
  * in-memory stores), for hosting the tools in another handler such as the SDK's bare `createMcpHandler`
- * (the benchmark does). Diagnostics then describe those stores, not the host's.
+ * (the benchmark does). Diagnostics then describe those stores, not the host's; such a host has no task
+ * runtime, so the monitor is a plain tool there.
  */
 export function createAwsMonitorServer(ctx: LambdaMcpContext): McpServer {
   standalone ??= {
@@ -51,5 +56,5 @@ export function createAwsMonitorServer(ctx: LambdaMcpContext): McpServer {
     hub: new SessionEventHub(),
     instance: new InstanceStats(),
   };
-  return createAwsMonitor(standalone)(ctx);
+  return createAwsMonitor(standalone, { tasks: false })(ctx);
 }
