@@ -1,7 +1,7 @@
-// The Lambda artifact as `npm run build:lambda` ships it (esbuild target node24, for nodejs24.x): the entry
-// chunk's size budget, source maps, no AWS SDK on the memory-store start path, the embedded configuration,
-// and the shipped sample events run through `npm run invoke` (the built bundle in a child process), including
-// a GET poll against dynalite. The same entry built for node22 (nodejs22.x stays supported) loads and
+// The Lambda artifact as `npm run build:lambda` ships it (esbuild target node24, for nodejs24.x): the size
+// budget of what a cold start loads, source maps, no AWS SDK (nor the X-Ray SDK) on the memory-store start
+// path, the embedded configuration, and the shipped sample events run through `npm run invoke` (the built
+// bundle in a child process), including a GET poll against dynalite. The same entry built for node22 (nodejs22.x stays supported) loads and
 // answers too, on this Node and on a real Node 22.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -28,15 +28,16 @@ import { parseSse } from './helpers.js';
 import { installAwsLambdaGlobal, invokeStreaming } from './support/awslambda-standin.js';
 
 /**
- * The issue asked for 400 KiB (409,600 bytes) for the HTTP handler's entry chunk; that is out of reach
- * with the handler's dependencies. Measured (esbuild 0.28.2, minified) the entry is about 673 KiB, of
- * which @modelcontextprotocol/server is 325 KiB (153 KiB of it the Ajv JSON Schema validator it loads as
- * its default), zod 104 KiB and the X-Ray SDK behind the Powertools tracer about 110 KiB (aws-xray-sdk-core,
- * semver, cls-hooked); tool_definitions.yaml is parsed at build time, so no YAML parser ships. Even with the
- * SDK's @cfworker/json-schema validator instead of Ajv and no tracer, the entry would stay above 400 KiB.
- * The budget below is the measured size plus about 5 %, so a new dependency on the start path fails the build.
+ * The budget of what a memory-store cold start loads: the entry chunk and every chunk it imports statically
+ * (esbuild moves code shared with a lazy chunk, such as the MCP SDK, out of the entry into a static chunk, so
+ * the entry alone says little). Measured (esbuild 0.28.2, minified) about 605 KiB: @modelcontextprotocol/server
+ * 327 KiB (150 KiB of it the Ajv JSON Schema validator it loads as its default), zod 104 KiB, lambda-mcp 80 KiB,
+ * the Powertools logger and metrics 32 KiB, the reference server 35 KiB. The Powertools tracer and the X-Ray SDK
+ * (about 117 KiB) load with the first invocation X-Ray samples, not at start; tool_definitions.yaml is parsed at
+ * build time, so no YAML parser ships. The SDK alone over the same server definition loads about 490 KiB.
+ * The budget is the measured size plus about 5 %, so a new dependency on the start path fails the build.
  */
-const ENTRY_BUDGET_BYTES = 705 * 1024;
+const START_BUDGET_BYTES = 640 * 1024;
 const REQUEST_STATE_KEY = '5a'.repeat(32);
 /** Variables of the developer's shell that would change what the artifact does. */
 const STORE_VARIABLES = [
@@ -112,16 +113,17 @@ describe('the Lambda artifact', () => {
     expect(listed).toEqual(shippedPackages(artifact.metafile));
   });
 
-  it('keeps the entry chunk within its budget, with a source map for every module', () => {
+  it('keeps what a memory-store cold start loads within its budget, with a source map for every module', () => {
     const parts = composition(artifact.metafile, relative(ROOT, artifact.entry).split('\\').join('/'))
       .slice(0, 6)
       .map(({ origin, bytes }) => `${origin} ${formatBytes(bytes)}`);
     console.log(
-      `HTTP handler entry chunk: ${formatBytes(artifact.entryBytes)} (${artifact.entryBytes} bytes; budget ` +
-        `${formatBytes(ENTRY_BUDGET_BYTES)}, issue target 400 KiB); loaded at a memory-store cold start: ` +
-        `${formatBytes(artifact.staticBytes)}; all code ${formatBytes(artifact.codeBytes)}\n  largest: ${parts.join(', ')}`,
+      `HTTP handler entry chunk: ${formatBytes(artifact.entryBytes)}; loaded at a memory-store cold start: ` +
+        `${formatBytes(artifact.staticBytes)} (${artifact.staticBytes} bytes; budget ` +
+        `${formatBytes(START_BUDGET_BYTES)}, issue target 500 KiB); all code ${formatBytes(artifact.codeBytes)}` +
+        `\n  entry chunk's largest: ${parts.join(', ')}`,
     );
-    expect(artifact.entryBytes).toBeLessThanOrEqual(ENTRY_BUDGET_BYTES);
+    expect(artifact.staticBytes).toBeLessThanOrEqual(START_BUDGET_BYTES);
     expect(artifact.entry).toBe(join(artifact.dir, 'index.mjs'));
 
     const modules = artifact.files.filter((file) => file.path.endsWith('.mjs'));
@@ -141,7 +143,7 @@ describe('the Lambda artifact', () => {
     expect(entryMap.sourcesContent).toBeUndefined();
   });
 
-  it('loads no AWS SDK module on the memory-store start path; a lazy chunk holds the DynamoDB client', () => {
+  it('loads no AWS SDK or X-Ray SDK module on the memory-store start path; lazy chunks hold them', () => {
     const { metafile } = artifact;
     const entryKey = relative(ROOT, artifact.entry).split('\\').join('/');
     // Follow the entry's static imports (not dynamic ones) through the output chunks.
@@ -158,6 +160,9 @@ describe('the Lambda artifact', () => {
     const startPath = [...loaded].flatMap((output) => Object.keys(metafile.outputs[output]?.inputs ?? {}));
     expect(startPath.some((input) => input.startsWith('examples/aws-monitor/src/config.ts'))).toBe(true);
     expect(startPath.filter((input) => input.includes('node_modules/@aws-sdk/'))).toEqual([]);
+    // The tracer loads with the first invocation X-Ray samples (observability.ts).
+    const tracing = ['node_modules/aws-xray-sdk-core/', 'node_modules/@aws-lambda-powertools/tracer/'];
+    expect(startPath.filter((input) => tracing.some((path) => input.includes(path)))).toEqual([]);
 
     const lazy = Object.keys(metafile.outputs).filter((key) => key.endsWith('.mjs') && !loaded.has(key));
     const withDynamoDb = lazy.filter((key) =>
@@ -166,6 +171,12 @@ describe('the Lambda artifact', () => {
       ),
     );
     expect(withDynamoDb.length).toBeGreaterThan(0);
+    const withXray = lazy.filter((key) =>
+      Object.keys(metafile.outputs[key]?.inputs ?? {}).some((input) =>
+        input.includes('node_modules/aws-xray-sdk-core/'),
+      ),
+    );
+    expect(withXray.length).toBeGreaterThan(0);
   });
 
   it('bundles every dependency but dynalite (a native, development-only package)', () => {
@@ -371,9 +382,9 @@ describe('the same entry built for node22 (nodejs22.x stays supported)', () => {
     expect(output).toContain('"rpcMethod":"tools/list"');
   }
 
-  it('builds the same files as the node24 artifact, the entry within the same budget', () => {
+  it('builds the same files as the node24 artifact, its start path within the same budget', () => {
     expect(LAMBDA_TARGET).toBe('node24');
-    expect(node22.entryBytes).toBeLessThanOrEqual(ENTRY_BUDGET_BYTES);
+    expect(node22.staticBytes).toBeLessThanOrEqual(START_BUDGET_BYTES);
     const kinds = (built: LambdaArtifact) =>
       built.files.map((file) => `${file.role} ${file.path.replace(/-[A-Z0-9]{8}\.mjs/, '.mjs')}`).sort();
     expect(kinds(node22)).toEqual(kinds(artifact));

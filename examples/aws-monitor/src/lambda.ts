@@ -106,16 +106,23 @@ export const handler: AnyEventHandler = once(async (): Promise<AnyEventHandler> 
   return target.observability.wrapLambdaHandler(buffered);
 });
 
+/** The live-SSE app, ready for a streaming invocation (the tracer loaded when X-Ray samples it). */
+async function liveInvocation(): Promise<AwsMonitorApp> {
+  const target = await appFor('live');
+  await target.observability.prepareInvocation();
+  return target;
+}
+
 /**
  * The response-streaming Lambda handler. `awslambda.streamifyResponse` must wrap the exported function
  * itself, so it is made at load; the app behind it is the live-SSE one, built at init when _HANDLER names
  * this export. Requests are logged, counted and traced through the core's `onrequest`.
  */
 export const streamingHandler = toStreamingLambdaHandler(
-  { fetch: async (request, extras) => (await appFor('live')).handler.fetch(request, extras) },
+  { fetch: async (request, extras) => (await liveInvocation()).handler.fetch(request, extras) },
   {
     onError: (error) => app.observability.onerror(error),
-    onOtherEvent: async (event, context) => onOtherEvent(await appFor('live'), event, context),
+    onOtherEvent: async (event, context) => onOtherEvent(await liveInvocation(), event, context),
     // In-process task runs outlive the answer: the invocation lasts (and bills) until they settle.
     settle: async () => (await appFor('live')).handler.tasks.idle(),
   },

@@ -616,6 +616,9 @@ function fakeTracer(): Tracer & { facade: FakeSegment; current: FakeSegment } {
       fake.current = next;
     },
     annotateColdStart: () => {},
+    putAnnotation: (key: string, value: unknown) => {
+      fake.current.annotations[key] = value;
+    },
     addServiceNameAnnotation: () => {},
     addErrorAsMetadata: () => {},
     captureAWSv3Client: <T>(client: T) => client,

@@ -1,15 +1,22 @@
 // Observability with Powertools for AWS Lambda: one structured log line per request, EMF metrics (requests,
 // errors, tool latency, cold starts), X-Ray subsegments per invocation and per AWS call, and the client's W3C
 // trace context (SEP-414 `_meta.traceparent`) recorded so both traces can be joined. Locally: readable logs.
+// The Powertools tracer and the X-Ray SDK under it (~120 KiB) load with the first invocation X-Ray samples,
+// not at start: an unsampled invocation records nothing, so a cold start without a sampled trace skips them.
 
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { ConstructorOptions } from '@aws-lambda-powertools/logger/types';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { isClientRejection, type LambdaContextLike, type RequestRecord } from 'lambda-mcp';
 import type { AwsMonitorConfig } from './config.js';
+import { ReadableLogger } from './readable-log.js';
 import { sessionRef } from './session-ref.js';
+import { type ClientTrace, parseTraceparent, xraySampled } from './trace-context.js';
+
+export { readableLine } from './readable-log.js';
+export { type ClientTrace, parseTraceparent } from './trace-context.js';
 
 /** The CloudWatch namespace used when `POWERTOOLS_METRICS_NAMESPACE` is not set. */
 export const DEFAULT_METRICS_NAMESPACE = 'LambdaMcp';
@@ -33,7 +40,11 @@ export type LambdaHandlerLike = (event: never, context?: never) => Promise<unkno
 export interface Observability {
   logger: Logger;
   metrics: Metrics;
-  tracer: Tracer;
+  /**
+   * The tracer: the one given in the options, else the Powertools tracer once the first invocation sampled by
+   * X-Ray has loaded it ({@link Observability.prepareInvocation}); undefined before.
+   */
+  readonly tracer: Tracer | undefined;
   /**
    * Whether request metrics are emitted: inside Lambda unless `POWERTOOLS_METRICS_DISABLED` (or
    * `POWERTOOLS_DEV`) turns them off; locally only when `POWERTOOLS_METRICS_DISABLED=false` turns them on.
@@ -43,8 +54,16 @@ export interface Observability {
   onrequest(record: RequestRecord): void;
   /** lambda-mcp's `onerror`: logs the error at ERROR level (not the SDK's reports of 4xx answers). Never throws. */
   onerror(error: unknown): void;
-  /** Traces every call of an AWS SDK v3 client as an X-Ray subsegment (a no-op while tracing is off). */
+  /**
+   * Traces every call of an AWS SDK v3 client as an X-Ray subsegment (a no-op while tracing is off). A client
+   * made before the tracer is loaded is instrumented when it loads.
+   */
   instrument<T>(awsClient: T): T;
+  /**
+   * Called as each invocation starts, before any of its work: when X-Ray samples the invocation (its trace
+   * header says `Sampled=1`), loads the tracer if it is not loaded yet. {@link wrapLambdaHandler} calls it.
+   */
+  prepareInvocation(): Promise<void>;
   /** Publishes metrics still buffered (request metrics are published as each request ends). */
   flush(): void;
   /**
@@ -112,15 +131,30 @@ export function createObservability(
   const metricsSwitch = Boolean(process.env.POWERTOOLS_METRICS_DISABLED?.trim());
   const metricsEnabled = metrics.enabledByEnvironment && (inLambda || metricsSwitch);
 
-  // Powertools enables tracing inside Lambda (AWS_EXECUTION_ENV) unless POWERTOOLS_TRACE_ENABLED=false.
-  const tracer = options.tracer ?? new Tracer({ serviceName: config.server.name });
-  // AWS calls made outside an invocation (the init phase: the table check, an embedded dynalite) have no trace
-  // to join. That is expected, not an error, and Powertools says so by setting AWS_XRAY_CONTEXT_MISSING to
-  // IGNORE_ERROR when it is unset, but only after the X-Ray SDK has read it: applied here, or the SDK prints a
-  // stack trace for each such call. Any other value set for the function is the SDK's to apply.
-  if (!options.tracer && process.env.AWS_XRAY_CONTEXT_MISSING === 'IGNORE_ERROR') {
-    tracer.provider.setContextMissingStrategy('IGNORE_ERROR');
-  }
+  let tracer = options.tracer;
+  let tracerLoading: Promise<void> | undefined;
+  // Clients made before the tracer loaded, instrumented when it does (weakly held: the LRU may drop them).
+  let uninstrumented: WeakRef<object>[] = [];
+  // Invocations started so far: only the first may annotate a cold start (the tracer may load later).
+  let invocations = 0;
+  const loadTracer = async () => {
+    const { Tracer } = await import('@aws-lambda-powertools/tracer');
+    // Powertools enables tracing inside Lambda (AWS_EXECUTION_ENV) unless POWERTOOLS_TRACE_ENABLED=false.
+    const loaded = new Tracer({ serviceName: config.server.name });
+    // AWS calls with no trace to join (outside an invocation: the init phase, an embedded dynalite) are
+    // expected, not errors, and Powertools says so by setting AWS_XRAY_CONTEXT_MISSING to IGNORE_ERROR when it
+    // is unset, but only after the X-Ray SDK has read it: applied here, or the SDK prints a stack trace for
+    // each such call. Any other value set for the function is the SDK's to apply.
+    if (process.env.AWS_XRAY_CONTEXT_MISSING === 'IGNORE_ERROR') {
+      loaded.provider.setContextMissingStrategy('IGNORE_ERROR');
+    }
+    for (const ref of uninstrumented) {
+      const client = ref.deref();
+      if (client) loaded.captureAWSv3Client(client);
+    }
+    uninstrumented = [];
+    tracer = loaded;
+  };
 
   // The current invocation's subsegment, for `onrequest` to name and annotate.
   const requestSegments = new AsyncLocalStorage<RequestSegment>();
@@ -185,10 +219,26 @@ export function createObservability(
     if (metricsEnabled && metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   };
 
+  /** Counts the invocation and loads the tracer if X-Ray samples it; resolves to the invocation's number. */
+  const prepareInvocation = async (): Promise<number> => {
+    const invocation = ++invocations;
+    if (!tracer && xraySampled()) {
+      // A tracer that fails to load leaves the invocation untraced, never failed; the next sampled one retries.
+      tracerLoading ??= loadTracer().catch((error: unknown) => {
+        tracerLoading = undefined;
+        onerror(error);
+      });
+      await tracerLoading;
+    }
+    return invocation;
+  };
+
   return {
     logger,
     metrics,
-    tracer,
+    get tracer() {
+      return tracer;
+    },
     metricsEnabled,
     onrequest: (received) => {
       try {
@@ -221,32 +271,45 @@ export function createObservability(
       }
     },
     onerror,
-    instrument: (awsClient) => tracer.captureAWSv3Client(awsClient),
+    instrument: (awsClient) => {
+      if (tracer) return tracer.captureAWSv3Client(awsClient);
+      if (typeof awsClient === 'object' && awsClient !== null) {
+        uninstrumented = uninstrumented.filter((ref) => ref.deref() !== undefined);
+        uninstrumented.push(new WeakRef(awsClient));
+      }
+      return awsClient;
+    },
     flush,
+    prepareInvocation: async () => {
+      await prepareInvocation();
+    },
     wrapLambdaHandler: <H extends LambdaHandlerLike>(handler: H): H => {
       const run = handler as unknown as (event: unknown, context?: LambdaContextLike) => Promise<unknown>;
       const wrapped = async (event: unknown, context?: LambdaContextLike) => {
         const requestId = context?.awsRequestId;
         if (requestId) logger.appendKeys({ lambdaRequestId: requestId });
+        const invocation = await prepareInvocation();
         // Inside Lambda the facade segment exists (from the invocation's trace header); locally tracing is off.
-        const parent = tracer.isTracingEnabled() ? tracer.getSegment() : undefined;
+        const active = tracer?.isTracingEnabled() ? tracer : undefined;
+        const parent = active?.getSegment();
         const segment = parent?.addNewSubsegment('## request');
-        if (parent && segment) {
-          tracer.setSegment(segment);
-          tracer.annotateColdStart();
-          tracer.addServiceNameAnnotation();
+        if (active && parent && segment) {
+          active.setSegment(segment);
+          if (invocation === 1) active.annotateColdStart();
+          else active.putAnnotation('ColdStart', false);
+          active.addServiceNameAnnotation();
         }
         try {
           return await (segment
             ? requestSegments.run(segment, () => run(event, context))
             : run(event, context));
         } catch (error) {
-          if (segment) tracer.addErrorAsMetadata(error as Error);
+          if (segment) active?.addErrorAsMetadata(error as Error);
           throw error;
         } finally {
-          if (parent && segment) {
+          if (active && parent && segment) {
             segment.close();
-            tracer.setSegment(parent);
+            active.setSegment(parent);
           }
           flush();
           if (requestId) logger.removeKeys(['lambdaRequestId']);
@@ -289,32 +352,6 @@ function capClientFields(record: RequestRecord): RequestRecord {
   return capped as unknown as RequestRecord;
 }
 
-/** The client's W3C trace context, from a `traceparent` value. */
-export interface ClientTrace {
-  /** 32 lowercase hex digits. */
-  traceId: string;
-  /** The client span that made the request: 16 lowercase hex digits. */
-  parentId: string;
-  sampled: boolean;
-}
-
-const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
-
-/**
- * Parses a W3C `traceparent` (`00-<trace id>-<parent id>-<flags>`); undefined when it is not valid.
- *
- * @example
- * parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')?.traceId; // '4bf92f35…'
- */
-export function parseTraceparent(value: string): ClientTrace | undefined {
-  const match = TRACEPARENT.exec(value.trim());
-  const [, version, traceId, parentId, flags, rest] = match ?? [];
-  if (!version || !traceId || !parentId || !flags) return undefined;
-  if (version === 'ff' || (version === '00' && rest !== undefined)) return undefined;
-  if (/^0+$/.test(traceId) || /^0+$/.test(parentId)) return undefined;
-  return { traceId, parentId, sampled: (Number.parseInt(flags, 16) & 1) === 1 };
-}
-
 /** The request's method as a bounded metric dimension: a known JSON-RPC method, `other`, or the HTTP method. */
 function methodLabel(record: RequestRecord): string {
   if (record.rpcMethod === undefined) return record.httpMethod;
@@ -327,73 +364,9 @@ function toolLabel(record: RequestRecord, config: AwsMonitorConfig): string {
   return name !== undefined && Object.hasOwn(config.tools, name) ? name : 'unknown';
 }
 
-/** Keys every Powertools line has that a readable line leaves out. */
-const QUIET_KEYS = new Set(['level', 'message', 'timestamp', 'service', 'sampling_rate']);
-const LEVEL_COLORS: Record<string, string> = {
-  CRITICAL: '\x1b[31m',
-  ERROR: '\x1b[31m',
-  WARN: '\x1b[33m',
-  INFO: '\x1b[36m',
-  DEBUG: '\x1b[90m',
-  TRACE: '\x1b[90m',
-};
-
 /** Powertools Metrics, telling whether its own switches (POWERTOOLS_METRICS_DISABLED, POWERTOOLS_DEV) allow EMF. */
 class SwitchableMetrics extends Metrics {
   get enabledByEnvironment(): boolean {
     return !this.isDisabled();
   }
-}
-
-/** A Logger printing one readable line per entry on stderr, for a developer's terminal. */
-class ReadableLogger extends Logger {
-  protected override printLog(_logLevel: number, log: LogItem): void {
-    log.prepareForPrint();
-    const color = process.stderr.isTTY === true && !process.env.NO_COLOR;
-    process.stderr.write(`${readableLine(log.getAttributes(), color)}\n`);
-  }
-
-  protected override createLogger(options?: ConstructorOptions): Logger {
-    return new ReadableLogger(options);
-  }
-}
-
-/**
- * One log entry as a line: `12:00:01.234 INFO  request tools/call session_info → 200 12ms era=legacy …`.
- */
-export function readableLine(attributes: Record<string, unknown>, color = false): string {
-  const level = String(attributes.level ?? 'INFO');
-  const timestamp = String(attributes.timestamp ?? new Date().toISOString());
-  const time = /T(\d\d:\d\d:\d\d\.\d{3})/.exec(timestamp)?.[1] ?? timestamp;
-  const paint = (code: string | undefined, text: string) => (color && code ? `${code}${text}\x1b[0m` : text);
-  const parts = [
-    paint('\x1b[90m', time),
-    paint(LEVEL_COLORS[level], level.padEnd(5)),
-    String(attributes.message),
-  ];
-  const rest = { ...attributes };
-  if (attributes.message === 'request') {
-    const method = rest.rpcMethod ?? rest.httpMethod;
-    parts.push(
-      [method, rest.toolName, '→', rest.status, `${rest.durationMs}ms`]
-        .filter((p) => p !== undefined)
-        .join(' '),
-    );
-    for (const key of ['rpcMethod', 'httpMethod', 'toolName', 'status', 'durationMs']) delete rest[key];
-  }
-  for (const [key, value] of Object.entries(rest)) {
-    if (QUIET_KEYS.has(key) || value === undefined) continue;
-    parts.push(`${key}=${readableValue(value)}`);
-  }
-  return parts.join(' ');
-}
-
-function readableValue(value: unknown): string {
-  if (value instanceof Error) {
-    const at = value.stack?.split('\n')[1]?.trim();
-    return JSON.stringify(`${value.name}: ${value.message}${at ? ` (${at})` : ''}`);
-  }
-  if (typeof value === 'string') return /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
-  return String(value);
 }
