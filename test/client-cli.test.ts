@@ -113,8 +113,19 @@ describe('lambda-mcp-client test against the reference server', () => {
     expect(result.stdout).toMatch(/\nprotocol\s+(\d+)\s+0\s+0\s+\1\n/);
     expect(result.stdout).toMatch(/PASS: \d+ passed, 0 skipped of \d+, none failed/);
     expect(result.stdout).not.toContain('\u001b['); // Not a TTY: no colors.
-    // The progress goes to stderr, a plain line per test off a TTY.
+    // The header comes first, before any test output: target, suites, revisions, the planned count.
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^lambda-mcp-client test ${reference.url.replaceAll('.', '\\.')}\nsuites: protocol; revisions: ${VERSIONS.join(', ')}\n(\\d+) planned tests`,
+      ),
+    );
+    // The progress goes to stderr, a plain line per test off a TTY, its total the planned count throughout.
     expect(result.stderr).toMatch(/\[1\/\d+\] pass protocol \[any\] PUT answers 405/);
+    const planned = Number(/(\d+) planned tests/.exec(result.stdout)?.[1]);
+    const progress = result.stderr.split('\n').filter((line) => line.startsWith('['));
+    expect(progress).toHaveLength(planned);
+    for (const [index, line] of progress.entries())
+      expect(line).toMatch(new RegExp(`^\\[${index + 1}/${planned}\\] `));
     for (const version of VERSIONS) {
       expect(result.stderr).toContain(`pass protocol [${version}] POST with invalid JSON answers 400`);
     }
@@ -133,18 +144,27 @@ describe('lambda-mcp-client test against the reference server', () => {
     ]);
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain('not implemented');
-    expect(result.stdout).toMatch(/^Tests\n/);
+    // The header first, then the detailed report, then the summary table.
+    expect(result.stdout).toMatch(
+      /^lambda-mcp-client test .+\nsuites: protocol, sessions, streaming, tools, tasks; /,
+    );
+    expect(result.stdout).toMatch(/\n\nTests\n[\s\S]+\nsuite +pass +fail +skip +total\n/);
+    // The total never grows: follow-ups (one per tool) are numbered under the test that queued them.
+    const planned = Number(/(\d+) planned tests/.exec(result.stdout)?.[1]);
+    const totals = new Set([...result.stderr.matchAll(/^\[[\d.]+\/(\d+)\] /gm)].map((m) => Number(m[1])));
+    expect(totals).toEqual(new Set([planned]));
+    expect(result.stderr).toMatch(/^\[\d+\.1\/\d+\] pass tools \[2026-07-28\] /m);
     expect(result.stdout).toMatch(/pass +\d+ ms {2}tools \[2026-07-28\] session_info: call with \{\}/);
 
     const report = readReport(file);
     expect(report.url).toBe(reference.url);
-    expect(report.suites).toEqual(['protocol', 'sessions', 'streaming', 'tools']);
+    expect(report.suites).toEqual(['protocol', 'sessions', 'streaming', 'tools', 'tasks']);
     expect(report.versions).toEqual(VERSIONS);
     expect(Date.parse(report.finishedAt)).toBeGreaterThanOrEqual(Date.parse(report.startedAt));
     expectConsistent(report);
     expect(report.totals.fail).toBe(0);
     expect(new Set(report.tests.map((t) => t.suite))).toEqual(
-      new Set(['protocol', 'sessions', 'streaming', 'tools']),
+      new Set(['protocol', 'sessions', 'streaming', 'tools', 'tasks']),
     );
     expect(result.stdout).toMatch(/\nstreaming\s+(\d+)\s+0\s+0\s+\1\n/);
     expect(result.stdout).toContain(

@@ -127,6 +127,10 @@ endpointCommand('test', 'Run test suites against a server; exits non-zero when a
   .option('--timeout <ms>', 'per-test timeout in milliseconds', positiveInteger('--timeout'), 15_000)
   .option('--detailed-report', 'per-test timings, and the wire exchange of each failure', false)
   .option('--json <file>', 'also write a machine-readable report to this file')
+  .option(
+    '--task-tool <name>',
+    'the tool the tasks suite runs as a task (default: the first tool a probe call turns into one)',
+  )
   .action((options: TestOptions) =>
     exitWith(async () => (await import('./commands/test.js')).runTests(options)),
   );
@@ -144,6 +148,17 @@ endpointCommand(
 endpointCommand('call', 'Call one tool and print its result; exits non-zero on an error result')
   .addOption(versionOption(PROTOCOL_VERSIONS, MODERN_VERSION))
   .addOption(debugOption())
+  .option(
+    '--task',
+    'declare the Tasks extension (2026-07-28); when the server answers a task, follow it to its end, ' +
+      'printing its status on stderr and asking for any input it needs',
+    false,
+  )
+  .option(
+    '--cancel-after <ms>',
+    'with --task: send tasks/cancel after this many milliseconds, then poll until the task ends',
+    positiveInteger('--cancel-after'),
+  )
   .argument('<tool>', 'the tool name')
   .argument('[json]', 'the arguments as a JSON object', '{}')
   .action((tool: string, json: string, options: CallOptions) =>

@@ -9,7 +9,7 @@ export const PROTOCOL_VERSIONS = ['2026-07-28', '2025-11-25', '2025-06-18', '202
 export type ProtocolVersion = (typeof PROTOCOL_VERSIONS)[number];
 
 /** The test suites (`auth` runs only with an identity: `--token`, LAMBDA_MCP_TOKEN or `--client-credentials`). */
-export const SUITES = ['protocol', 'sessions', 'streaming', 'tools', 'auth'] as const;
+export const SUITES = ['protocol', 'sessions', 'streaming', 'tools', 'tasks', 'auth'] as const;
 export type Suite = (typeof SUITES)[number];
 
 /** `lambda-mcp-client test`; the auth flags give every request a token and the auth suite its identities. */
@@ -24,6 +24,8 @@ export interface TestOptions extends AuthSettings {
   detailedReport: boolean;
   /** Where to write the machine-readable report. */
   json?: string;
+  /** The tool the tasks suite runs as a task (default: the first a probe call turns into one). */
+  taskTool?: string;
 }
 
 /** `lambda-mcp-client connect`. */
@@ -38,4 +40,8 @@ export interface CallOptions extends AuthSettings {
   url: URL;
   debug: boolean;
   protocolVersion: ProtocolVersion;
+  /** Declare the Tasks extension and follow a task the server answers to its end. */
+  task?: boolean;
+  /** With `task`: send tasks/cancel after this many ms. */
+  cancelAfter?: number;
 }

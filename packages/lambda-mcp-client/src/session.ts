@@ -24,6 +24,23 @@ export type {
 } from './session/types.js';
 
 /**
+ * The `fetch` a session's requests go out through: the bearer token of `options.auth` on each (got through
+ * `base`, so discovery and token requests show under --debug, tokens redacted) and, with `options.debug`,
+ * every exchange written out.
+ *
+ * @example
+ * const fetchFn = sessionFetch(new URL('http://127.0.0.1:3000/mcp'), { debug: true, auth: { token } });
+ */
+export function sessionFetch(
+  url: URL,
+  options: Pick<SessionOptions, 'debug' | 'debugWrite' | 'auth'>,
+): FetchFn {
+  let base: FetchFn = (input, init) => fetch(input, init);
+  if (options.debug) base = debugFetch(base, options.debugWrite ?? ((text) => process.stderr.write(text)));
+  return authorizedFetch(base, identitiesFor(options.auth, url, base).primary);
+}
+
+/**
  * Connects to `url`: the v2 client pinned to 2026-07-28, or the v1 client opening a 2025 session that
  * offers exactly `protocolVersion` in `initialize`. Rejects when the server does not speak that revision.
  *
@@ -37,10 +54,7 @@ export async function openSession(
   protocolVersion: ProtocolVersion,
   options: SessionOptions = {},
 ): Promise<McpSession> {
-  let base: FetchFn = (input, init) => fetch(input, init);
-  if (options.debug) base = debugFetch(base, options.debugWrite ?? ((text) => process.stderr.write(text)));
-  // Discovery and token requests go out through `base` (shown by --debug, tokens redacted), MCP ones with the token.
-  const fetchFn = authorizedFetch(base, identitiesFor(options.auth, url, base).primary);
+  const fetchFn = sessionFetch(url, options);
   const elicit = options.onElicit ?? (async (): Promise<ElicitationAnswer> => ({ action: 'decline' }));
   const onEvent = options.onEvent ?? (() => {});
   return protocolVersion === MODERN_VERSION

@@ -1,6 +1,6 @@
 // `lambda-mcp-client test`: plans the chosen suites for the chosen revisions, runs them against the URL
-// (skipping a revision the server does not speak, with that reason), prints the summary (and the detailed
-// report), writes the JSON report, and answers the exit code: 1 when any test failed or none passed, 0
+// (skipping a revision the server does not speak, with that reason), prints the header first, then the
+// progress, the summary (and the detailed report), writes the JSON report, and answers the exit code: 1 when any test failed or none passed, 0
 // otherwise. Every request carries the token of `--token` / `--client-credentials`; the auth suite is part
 // of `all` only when there is one.
 import { authorizedFetch, identitiesFor } from '../auth/bearer.js';
@@ -9,7 +9,7 @@ import type { TokenSource } from '../auth/token-source.js';
 import { PROTOCOL_VERSIONS, type ProtocolVersion, SUITES, type Suite, type TestOptions } from '../options.js';
 import { errorText } from '../runner/assert.js';
 import { unsupportedReason } from '../runner/probe.js';
-import { detailedReport, summary, totals, writeJsonReport } from '../runner/report.js';
+import { detailedReport, header, summary, totals, writeJsonReport } from '../runner/report.js';
 import { planTests, runPlanned } from '../runner/run.js';
 import { colorFor, Progress, styles } from '../runner/style.js';
 import type { FetchFn } from '../sdk.js';
@@ -17,6 +17,7 @@ import { authTests } from '../suites/auth.js';
 import { protocolTests } from '../suites/protocol.js';
 import { sessionsTests } from '../suites/sessions.js';
 import { streamingTests } from '../suites/streaming.js';
+import { tasksTests } from '../suites/tasks.js';
 import { toolsTests } from '../suites/tools.js';
 
 /** Why `source` gives no token within `timeout` ms, or `undefined` once it has one (then cached). */
@@ -52,7 +53,7 @@ export async function runTests(options: TestOptions): Promise<number> {
   const versions: readonly ProtocolVersion[] =
     options.protocolVersion === 'all' ? PROTOCOL_VERSIONS : [options.protocolVersion];
   const planned = planTests(
-    [...protocolTests, ...sessionsTests, ...streamingTests, ...toolsTests, ...authTests],
+    [...protocolTests, ...sessionsTests, ...streamingTests, ...toolsTests, ...tasksTests, ...authTests],
     suites,
     versions,
   );
@@ -84,6 +85,19 @@ export async function runTests(options: TestOptions): Promise<number> {
     return probe;
   };
 
+  // The header first, before any test output; the progress total is the planned count and stays so.
+  const s = styles(colorFor(process.stdout));
+  const info = {
+    url: options.url,
+    suites,
+    versions,
+    remarks: [
+      `${planned.length} planned tests; tests a suite adds for what it finds (one per tool, …) are numbered ` +
+        'under the test that found them (5.1, 5.2, …)',
+    ],
+  };
+  process.stdout.write(`${header(info, s)}\n\n`);
+
   const startedAt = new Date();
   const results = await runPlanned(planned, {
     url: options.url,
@@ -95,12 +109,12 @@ export async function runTests(options: TestOptions): Promise<number> {
     fetch: authorized,
     bareFetch,
     identities,
+    ...(options.taskTool !== undefined && { taskTool: options.taskTool }),
   });
   const finishedAt = new Date();
 
-  const s = styles(colorFor(process.stdout));
   if (options.detailedReport) process.stdout.write(`${detailedReport(results, s)}\n\n`);
-  process.stdout.write(`${summary({ url: options.url, suites, versions }, results, s)}\n`);
+  process.stdout.write(`${summary(info, results, s)}\n`);
 
   const counts = totals(results);
   if (options.json) {

@@ -1,4 +1,4 @@
-// The runner's reports: the summary table (suite × pass/fail/skip, then each skip's reason and each failure's
+// The runner's reports: the header printed before the run, the summary table (suite × pass/fail/skip, then each skip's reason and each failure's
 // rule), the detailed per-test listing with timings and the wire exchange of failures, and the JSON report.
 import { writeFile } from 'node:fs/promises';
 import type { Suite } from '../options.js';
@@ -32,13 +32,23 @@ export interface RunInfo {
 
 const pad = (text: string | number, width: number) => String(text).padStart(width);
 
-/** The summary: header, table, skips with reasons, failures with messages, and the verdict line. */
-export function summary(info: RunInfo, results: readonly TestResult[], s: Styles): string {
+/**
+ * The run's header, printed before any test runs: the target, the suites and revisions, and the remarks.
+ *
+ * @example
+ * process.stdout.write(`${header({ url, suites: ['protocol'], versions: ['2026-07-28'] }, s)}\n\n`);
+ */
+export function header(info: RunInfo, s: Styles): string {
   const lines: string[] = [];
   lines.push(s.bold(`lambda-mcp-client test ${info.url.href}`));
   lines.push(`suites: ${info.suites.join(', ')}; revisions: ${info.versions.join(', ')}`);
   for (const remark of info.remarks ?? []) lines.push(s.dim(remark));
-  lines.push('');
+  return lines.join('\n');
+}
+
+/** The summary, after the run: table, skips with reasons, failures with messages, and the verdict line. */
+export function summary(info: RunInfo, results: readonly TestResult[], s: Styles): string {
+  const lines: string[] = [];
   const nameWidth = Math.max(8, ...info.suites.map((suite) => suite.length));
   lines.push(
     `${'suite'.padEnd(nameWidth)}  ${pad('pass', 5)}  ${pad('fail', 5)}  ${pad('skip', 5)}  ${pad('total', 5)}`,

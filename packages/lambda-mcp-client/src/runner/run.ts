@@ -1,6 +1,7 @@
 // Runs planned tests one after another in suite order, each under the per-test timeout (a timeout is a
 // failure): gives each its context (recording fetch, skip, cleanups), queues the follow-ups a passing test
-// asks for right after it, and reports progress as it goes.
+// asks for right after it (numbered under it, so the progress total stays the planned count), and reports
+// progress as it goes.
 import type { Identities } from '../auth/bearer.js';
 import type { ProtocolVersion, Suite } from '../options.js';
 import type { FetchFn } from '../sdk.js';
@@ -64,6 +65,8 @@ export interface RunOptions {
   bareFetch?: FetchFn;
   /** The run's identities, for the auth suite. */
   identities?: Identities;
+  /** The tool the tasks suite runs as a task (`--task-tool`). */
+  taskTool?: string;
 }
 
 /**
@@ -73,21 +76,29 @@ export interface RunOptions {
  * const results = await runPlanned(planTests(cases, ['protocol'], ['2026-07-28']), { url, versions, timeout });
  */
 export async function runPlanned(tests: readonly PlannedTest[], options: RunOptions): Promise<TestResult[]> {
-  const queue = [...tests];
+  // The progress total is the planned count, fixed from the start: a follow-up a test queues is numbered
+  // under it (5.1, 5.2, …) instead of growing the total.
+  const total = tests.length;
+  const queue = tests.map((test, index) => ({ test, position: `${index + 1}` }));
   const results: TestResult[] = [];
+  const memos = new Map<string, Promise<unknown>>();
   for (let index = 0; index < queue.length; index++) {
-    const test = queue[index] as PlannedTest;
-    options.progress?.start(index + 1, queue.length, test);
-    const { result, followUps } = await runOne(test, options);
+    const { test, position } = queue[index] as { test: PlannedTest; position: string };
+    const label = `${position}/${total}`;
+    options.progress?.start(label, test);
+    const { result, followUps } = await runOne(test, options, memos);
     results.push(result);
     if (followUps.length > 0) {
       queue.splice(
         index + 1,
         0,
-        ...followUps.map((f) => ({ suite: test.suite, name: f.name, version: test.version, run: f.run })),
+        ...followUps.map((f, k) => ({
+          test: { suite: test.suite, name: f.name, version: test.version, run: f.run },
+          position: `${position}.${k + 1}`,
+        })),
       );
     }
-    options.progress?.finish(index + 1, queue.length, result);
+    options.progress?.finish(label, result);
   }
   options.progress?.done();
   return results;
@@ -96,6 +107,7 @@ export async function runPlanned(tests: readonly PlannedTest[], options: RunOpti
 async function runOne(
   test: PlannedTest,
   options: RunOptions,
+  memos: Map<string, Promise<unknown>>,
 ): Promise<{ result: TestResult; followUps: FollowUp[] }> {
   const controller = new AbortController();
   const recorder = new WireRecorder(controller.signal, options.fetch);
@@ -125,6 +137,16 @@ async function runOne(
     followUp: (...tests) => {
       followUps.push(...tests);
     },
+    memo: <T>(key: string, compute: () => Promise<T>): Promise<T> => {
+      let promise = memos.get(key) as Promise<T> | undefined;
+      if (!promise) {
+        promise = compute();
+        memos.set(key, promise);
+        promise.catch(() => memos.delete(key));
+      }
+      return promise;
+    },
+    ...(options.taskTool !== undefined && { taskTool: options.taskTool }),
   };
 
   const result: TestResult = {

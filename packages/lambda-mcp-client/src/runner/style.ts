@@ -57,23 +57,26 @@ export class Progress {
     this.#s = styles(colorFor(stream));
   }
 
-  /** A test starts: on a TTY, the line shows it and the tally so far. */
-  start(index: number, total: number, test: PlannedTest): void {
+  /**
+   * A test starts: on a TTY, the line shows it and the tally so far. `position` is `5/77`, or `5.2/77` for
+   * the second follow-up test 5 queued (the total is the planned count and never changes).
+   */
+  start(position: string, test: PlannedTest): void {
     if (!this.#tty) return;
     const columns = this.#stream.columns || 100;
     const { pass, fail, skip } = this.#counts;
-    const line = `[${index}/${total}] ${pass} pass, ${fail} fail, ${skip} skip · ${testTitle(test)}`;
+    const line = `[${position}] ${pass} pass, ${fail} fail, ${skip} skip · ${testTitle(test)}`;
     this.#stream.write(`\r\u001b[2K${line.length > columns - 1 ? `${line.slice(0, columns - 2)}…` : line}`);
     this.#shown = true;
   }
 
   /** A test ended: off a TTY, one line per test. */
-  finish(index: number, total: number, result: TestResult): void {
+  finish(position: string, result: TestResult): void {
     this.#counts[result.outcome]++;
     if (this.#tty) return;
     const extra = result.outcome === 'skip' ? ` — ${result.reason}` : '';
     this.#stream.write(
-      `[${index}/${total}] ${outcomeLabel(result.outcome, this.#s)} ${testTitle(result)} (${result.durationMs} ms)${extra}\n`,
+      `[${position}] ${outcomeLabel(result.outcome, this.#s)} ${testTitle(result)} (${result.durationMs} ms)${extra}\n`,
     );
   }
 

@@ -58,6 +58,13 @@ export interface TestContext {
   defer(cleanup: () => unknown): void;
   /** Queues tests to run right after this one, in its suite and revision, if this one passes. */
   followUp(...tests: FollowUp[]): void;
+  /**
+   * What `compute` resolves, computed once per run and `key` (the first test to ask does the work, with its
+   * own fetch and timeout; a rejection is not kept, so the next test tries again).
+   */
+  memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
+  /** The tool the tasks suite runs as a task (`--task-tool`), if named. */
+  taskTool?: string;
 }
 
 /** A test the runner follows up with after the current one, inheriting its suite and revision. */

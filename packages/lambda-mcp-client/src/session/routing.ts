@@ -6,8 +6,11 @@ import type { Elicit, ElicitationAnswer, ElicitationRequest, OnEvent } from './t
 /** What the client declares: it can answer form and URL elicitations. */
 export const CLIENT_CAPABILITIES = { elicitation: { form: {}, url: {} } };
 
-/** Reads the fields of an elicitation's params, whichever SDK parsed them. */
-function toElicitation(via: ElicitationRequest['via'], params: Record<string, unknown>): ElicitationRequest {
+/** Reads the fields of an elicitation's params, whichever SDK parsed them (or a task's `inputRequests`). */
+export function toElicitation(
+  via: ElicitationRequest['via'],
+  params: Record<string, unknown>,
+): ElicitationRequest {
   const url = typeof params.url === 'string' ? params.url : undefined;
   return {
     via,
