@@ -320,6 +320,30 @@ describe('aws_real_time_monitor as a task', () => {
     });
   });
 
+  it('caps a lambda-async worker run by the time left to the worker invocation (its Lambda context reaches the tool)', async () => {
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [web1] }] });
+    // Lambda cannot run here: a stand-in client records the self-invocation the runner sends.
+    const sent: { input: { Payload?: Uint8Array } }[] = [];
+    const lambdaClient = { send: async (command: unknown) => sent.push(command as (typeof sent)[number]) };
+    const app = await build({
+      tasks: { heartbeatMs: HEARTBEAT_MS, runner: 'lambda-async', functionName: 'mcp-fn', lambdaClient },
+    });
+    const created = await rpc(app, 'tools/call', watchArgs(600));
+    expect(created.status).toBe('working');
+    expect(sent).toHaveLength(1);
+    const event = JSON.parse(new TextDecoder().decode(sent[0]?.input.Payload));
+    const lambdaContext: LambdaContextLike = {
+      getRemainingTimeInMillis: () => LAMBDA_SAFETY_MARGIN_MS + 1000,
+    };
+    await app.handler.runTaskWorker(event, Date.now() + LAMBDA_SAFETY_MARGIN_MS + 1000, lambdaContext);
+    const task = await rpc(app, 'tasks/get', { taskId: created.taskId });
+    expect(task.status).toBe('completed');
+    expect(task.result?.structuredContent).toMatchObject({
+      durationSeconds: 1,
+      cutShort: { reason: 'lambdaRemainingTime', requestedSeconds: 600, allowedSeconds: 1 },
+    });
+  });
+
   it('stops the watch at tasks/cancel: the task ends cancelled and EC2 gets no call after it', async () => {
     ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [web1] }] });
     const app = await build({ tasks: { heartbeatMs: HEARTBEAT_MS } });

@@ -64,6 +64,7 @@ async function onOtherEvent(target: AwsMonitorApp, event: unknown, context?: Lam
     await target.handler.runTaskWorker(
       event,
       remaining === undefined ? undefined : Date.now() + remaining - TASK_DEADLINE_MARGIN_MS,
+      context,
     );
     return { task: event.taskId };
   }

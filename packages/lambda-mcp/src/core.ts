@@ -206,7 +206,11 @@ export function createLambdaMcp(
     ingestSns: (event) => ingestSns(event, feed),
     feed,
     // tasks: the lambda-async worker and the runtime, from the modern leg
-    runTaskWorker: (event, deadline) => modern.tasks.execute(event, deadline),
+    // The worker's tool sees the invocation's Lambda context (its remaining time) as a request's would.
+    runTaskWorker: (event, deadline, lambdaContext) =>
+      scope.run({ extras: lambdaContext ? { lambdaContext } : {} }, () =>
+        modern.tasks.execute(event, deadline),
+      ),
     tasks: modern.tasks,
     close: async () => {
       // tasks: this instance's task runs stop with it

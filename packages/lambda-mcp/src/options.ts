@@ -17,7 +17,7 @@ import { DEFAULT_MAX_EVENT_BYTES, type EventInput } from './events/model.js';
 import { SessionEventHub } from './events/session-hub.js';
 import type { SnsIngestResult } from './events/sns.js';
 import { LOOPBACK_HOSTNAMES } from './http/loopback.js';
-import type { FetchExtras } from './invocation.js';
+import type { FetchExtras, LambdaContextLike } from './invocation.js';
 import { isInLambda, resolveRequestStateKey } from './request-state-key.js';
 import {
   DEFAULT_MEMORY_MAX_SESSIONS,
@@ -207,8 +207,16 @@ export interface LambdaMcpHandler {
   /** Aborts in-flight 2026-07-28 exchanges and stops the event poller. */
   close: () => Promise<void>;
   // tasks: the Lambda worker of the `lambda-async` task runner (`isTaskWorkerEvent` tells its events apart)
-  /** Runs the task a `lambda-async` worker event names, until it ends or needs input, before `deadline` (epoch ms). */
-  runTaskWorker: (event: TaskWorkerEvent, deadline?: number) => Promise<void>;
+  /**
+   * Runs the task a `lambda-async` worker event names, until it ends or needs input, before `deadline` (epoch
+   * ms); with the worker invocation's `lambdaContext`, the tool sees it as `ctx.lambdaContext` (its remaining
+   * time), as it would in a request.
+   */
+  runTaskWorker: (
+    event: TaskWorkerEvent,
+    deadline?: number,
+    lambdaContext?: LambdaContextLike,
+  ) => Promise<void>;
   // tasks: the Tasks runtime, for tests and diagnostics
   tasks: TaskRuntime;
 }
