@@ -3,12 +3,17 @@
 // small state file: a stack not deployed yet refuses a deploy without RequestStateKey as the CDK toolkit
 // does, a deploy writes the outputs file it is given). Checks the exact cdk argv of a first and a later
 // deploy, argument pass-through, the next steps printed for the cognito, external issuer, iam and none
-// outputs, and that a failing build or cdk stops the script with its exit code. Nothing here calls AWS.
+// outputs, and that a failing build or cdk stops the script with its exit code; and `--dry-run`, which runs
+// no cdk at all and builds nothing, but prints the command lines, the stack, the auth mode and the next steps,
+// with AWS credentials and the network out of reach (no AWS_* variables, a proxy that does not exist). Nothing
+// here calls AWS.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUTH_MODES as INFRA_AUTH_MODES } from '../infra/lib/auth.js';
+import { AUTH_MODES } from './deploy.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SCRIPT = join(ROOT, 'scripts/deploy.ts');
@@ -298,5 +303,135 @@ describe('npm run destroy', () => {
     const result = await run(['--destroy', '--skip-build'], { fail: { code: 5, message: 'no credentials' } });
     expect(result.code).toBe(5);
     expect(result.stdout).not.toContain('Kept on purpose');
+  });
+});
+
+/** The environment of a dry run: no AWS credentials or profile, and every HTTP(S) request sent nowhere. */
+const OFFLINE = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'AWS_REGION',
+];
+
+/** {@link run} with `--dry-run` added, offline; the stand-in fails any call, so that none goes unnoticed. */
+async function dryRun(args: string[]): Promise<Run> {
+  const saved = Object.fromEntries(OFFLINE.map((name) => [name, process.env[name]]));
+  const proxy = { HTTPS_PROXY: process.env.HTTPS_PROXY, HTTP_PROXY: process.env.HTTP_PROXY };
+  for (const name of OFFLINE) delete process.env[name];
+  process.env.HTTPS_PROXY = 'http://127.0.0.1:9';
+  process.env.HTTP_PROXY = 'http://127.0.0.1:9';
+  try {
+    const destroying = args[0] === '--destroy';
+    const rest = destroying ? args.slice(1) : args;
+    return await run([...(destroying ? ['--destroy'] : []), '--dry-run', ...rest], {
+      deployed: false,
+      fail: { code: 9, message: 'a dry run ran cdk' },
+    });
+  } finally {
+    for (const [name, value] of Object.entries({ ...saved, ...proxy })) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+describe('--dry-run', () => {
+  it('deploy: prints the stack, the auth mode and the exact cdk lines, runs no cdk and builds nothing', async () => {
+    const out = join(work, 'dry-build');
+    const args = ['--out-dir', out, '-c', 'auth=iam', '-c', 'httpApi=true', '--profile', 'dev'];
+    const result = await dryRun(args);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.calls).toEqual([]);
+    expect(existsSync(out), 'nothing built').toBe(false);
+    const deploy = `npx cdk deploy -c codePath=${join(out, 'http')} -c auth=iam -c httpApi=true --profile dev --require-approval never --outputs-file '<temp dir>/outputs.json'`;
+    expect(result.stdout).toContain('Dry run: nothing is built, deployed or read from AWS.');
+    expect(result.stdout).toContain('Stack:  LambdaMcp\n');
+    expect(result.stdout).toContain('Auth:   iam: only SigV4-signed requests');
+    expect(result.stdout).toContain(
+      `It would build the Lambda bundle into ${join(out, 'http')} (skipped in a dry run).`,
+    );
+    expect(result.stdout).toContain(`\n  ${deploy}\n`);
+    expect(result.stdout).toContain(
+      `\n  ${deploy} --parameters 'RequestStateKey=<generated on first deploy>'\n`,
+    );
+    expect(result.stdout).not.toMatch(/[0-9a-f]{64}/);
+    // The next steps of auth=iam, with the outputs as placeholders.
+    expect(result.stdout).toContain('  Auth: IAM. Only SigV4-signed requests get in');
+    expect(result.stdout).toContain(`curl -si --aws-sigv4 "aws:amz:<region>:lambda"`);
+    expect(result.stdout).toContain('Through the HTTP API: the same with --url <HttpApiUrl>');
+  });
+
+  it('deploy: resolves cognito by default, an external issuer, none and the alarm e-mail from -c', async () => {
+    const cognito = await dryRun([
+      '--skip-build',
+      '-c',
+      'stackName=Demo',
+      '-c',
+      'alarmEmail=ops@example.com',
+    ]);
+    expect(cognito.code, cognito.stderr).toBe(0);
+    expect(cognito.calls).toEqual([]);
+    expect(cognito.stdout).toContain('Stack:  Demo\n');
+    expect(cognito.stdout).toContain(
+      'Auth:   cognito: a new Cognito user pool, whose tokens the server requires',
+    );
+    expect(cognito.stdout).toContain('Alarms: e-mailed to ops@example.com');
+    expect(cognito.stdout).toContain('It would not build (--skip-build)');
+    expect(cognito.stdout).toContain('Alarm topic:                 <AlarmTopicArn>');
+    expect(cognito.stdout).toContain('--client-id <AgentClientId>');
+    expect(cognito.stdout).toContain('--client-credentials "<AgentClientId>:$SECRET"');
+
+    const issuer = await dryRun(['--skip-build', '--context', 'authIssuer=https://login.example.com/']);
+    expect(issuer.code, issuer.stderr).toBe(0);
+    expect(issuer.stdout).toContain(
+      'Auth:   cognito with an external issuer: tokens of https://login.example.com/',
+    );
+    expect(issuer.stdout).toContain('Alarms: no actions (no -c alarmEmail)');
+    expect(issuer.stdout).toContain('npx lambda-mcp-client test --url <FunctionUrl> --token "$TOKEN"');
+
+    const open = await dryRun(['--skip-build', '-c', 'auth=none']);
+    expect(open.code, open.stderr).toBe(0);
+    expect(open.stdout).toContain('Auth:   none: PUBLIC, no authentication');
+    expect(open.stdout).toContain('WARNING: PUBLIC: auth=none');
+    expect([...issuer.calls, ...open.calls]).toEqual([]);
+  });
+
+  it('deploy: never prints a key the caller gives, and then plans no second deploy', async () => {
+    const key = 'ab'.repeat(32);
+    const result = await dryRun(['--skip-build', '--parameters', `RequestStateKey=${key}`]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).not.toContain(key);
+    expect(result.stdout).toContain("--parameters 'RequestStateKey=<given, not shown>'");
+    expect(result.stdout).not.toContain('first deploy');
+  });
+
+  it('deploy: refuses an unknown auth mode, as the app would, with exit code 1', async () => {
+    const result = await dryRun(['--skip-build', '-c', 'auth=basic']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('auth must be one of cognito, iam, none; got "basic"');
+    expect(result.calls).toEqual([]);
+  });
+
+  it('destroy: prints the stack and the cdk destroy line and what it keeps, runs no cdk', async () => {
+    const out = join(work, 'dry-destroy-build');
+    const result = await dryRun(['--destroy', '--out-dir', out, '-c', 'stackName=Demo']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.calls).toEqual([]);
+    expect(existsSync(out), 'nothing built').toBe(false);
+    expect(result.stdout).toContain('Dry run: nothing is built, deleted or read from AWS.');
+    expect(result.stdout).toContain('Stack: Demo\n');
+    expect(result.stdout).toContain(
+      `It would build the Lambda bundle first (${join(out, 'http/index.mjs')} is missing`,
+    );
+    expect(result.stdout).toContain(
+      `\n  npx cdk destroy --force -c codePath=${join(out, 'http')} -c stackName=Demo\n`,
+    );
+    expect(result.stdout).toContain('  aws dynamodb delete-table --table-name <TableName>');
+  });
+
+  it("knows the CDK app's auth modes", () => {
+    expect(AUTH_MODES).toEqual(INFRA_AUTH_MODES);
   });
 });

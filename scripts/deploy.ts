@@ -5,6 +5,8 @@
 // mode, read from the stack's outputs. destroy runs `cdk destroy` without a prompt and says what it keeps.
 // TypeScript rather than bash: it calls buildLambda() in-process, reads the outputs file as JSON (no jq) and
 // makes the key with node:crypto (no openssl), so it needs nothing but Node, and no `aws` CLI at all.
+// `--dry-run` (both) prints the stack, auth mode, cdk command lines and next steps instead, offline: it builds
+// nothing (not even into a temp folder) and runs no cdk at all, not even `cdk synth`.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
@@ -30,6 +32,8 @@ const MISSING_KEY = new RegExp(`Parameters are missing a value: .*\\b${KEY_PARAM
 export interface DeployArgs {
   /** `--skip-build`: deploy the bundle already built. */
   skipBuild: boolean;
+  /** `--dry-run`: print what would run (cdk commands, stack, auth mode, next steps); build and call nothing. */
+  dryRun?: boolean;
   /**
    * `--out-dir DIR`: build into DIR as `npm run build:lambda -- --out-dir DIR` does, and deploy the bundle
    * there (`-c codePath=DIR/http`), instead of dist/lambda.
@@ -50,6 +54,7 @@ export function parseDeployArgs(args: string[]): DeployArgs {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (arg === '--skip-build') parsed.skipBuild = true;
+    else if (arg === '--dry-run') parsed.dryRun = true;
     else if (arg === '--out-dir' || arg.startsWith('--out-dir=')) {
       const value = arg === '--out-dir' ? args[++i] : arg.slice('--out-dir='.length);
       if (!value) throw new Error('--out-dir needs a folder');
@@ -142,6 +147,11 @@ export function nextSteps(stackName: string, outputs: StackOutputs): string {
   if (outputs.HttpApiUrl) lines.push(`  HTTP API (buffered, 30 s):   ${outputs.HttpApiUrl}`);
   if (outputs.DashboardUrl) lines.push(`  Dashboard:                   ${outputs.DashboardUrl}`);
   if (outputs.TableName) lines.push(`  Session table:               ${outputs.TableName}`);
+  if (outputs.AlarmTopicArn) {
+    lines.push(
+      `  Alarm topic:                 ${outputs.AlarmTopicArn} (confirm the e-mail AWS sends to subscribe)`,
+    );
+  }
   lines.push('');
 
   if (outputs.UserPoolId && outputs.AgentClientId) {
@@ -212,6 +222,10 @@ async function build(outDir?: string): Promise<void> {
  */
 export async function deploy(argv: string[]): Promise<number> {
   const args = parseDeployArgs(argv);
+  if (args.dryRun) {
+    console.log(deployPlan(args));
+    return 0;
+  }
   if (!args.skipBuild) {
     try {
       await build(args.outDir);
@@ -249,6 +263,10 @@ export async function deploy(argv: string[]): Promise<number> {
  */
 export async function destroy(argv: string[]): Promise<number> {
   const args = parseDeployArgs(argv);
+  if (args.dryRun) {
+    console.log(destroyPlan(args));
+    return 0;
+  }
   const bundle = join(args.outDir ?? join(ROOT, 'dist/lambda'), 'http', 'index.mjs');
   if (!args.skipBuild && !existsSync(bundle)) {
     try {
@@ -260,18 +278,172 @@ export async function destroy(argv: string[]): Promise<number> {
   }
   const { code } = await runCdk(['cdk', 'destroy', '--force', ...codePath(args), ...args.cdkArgs]);
   if (code !== 0) return code;
-  console.log(
-    [
-      '',
-      'Stack deleted. Kept on purpose (they hold data): the session table (unless deployed with',
-      '-c tableRemovalPolicy=destroy) and, with auth=cognito, the user pool with its users. Delete them by hand',
-      'when you no longer need them (their names were the TableName and UserPoolId outputs):',
-      '',
-      '  aws dynamodb delete-table --table-name <TableName>',
-      '  aws cognito-idp delete-user-pool --user-pool-id <UserPoolId>',
-    ].join('\n'),
-  );
+  console.log(`\n${AFTER_DESTROY}`);
   return 0;
+}
+
+/** What destroy prints once the stack is gone. */
+const AFTER_DESTROY = [
+  'Stack deleted. Kept on purpose (they hold data): the session table (unless deployed with',
+  '-c tableRemovalPolicy=destroy) and, with auth=cognito, the user pool with its users. Delete them by hand',
+  'when you no longer need them (their names were the TableName and UserPoolId outputs):',
+  '',
+  '  aws dynamodb delete-table --table-name <TableName>',
+  '  aws cognito-idp delete-user-pool --user-pool-id <UserPoolId>',
+].join('\n');
+
+/** The key as a dry run shows it: never a real one. */
+export const KEY_PLACEHOLDER = '<generated on first deploy>';
+
+/** The auth modes of the CDK app (infra/lib/auth.ts AUTH_MODES; deploy.test.ts keeps the two equal). */
+export const AUTH_MODES = ['cognito', 'iam', 'none'] as const;
+
+/**
+ * The CDK context the arguments set (`-c key=value`, `--context key=value`, `--context=key=value`), as the app
+ * reads it (infra/bin/app.ts; infra/cdk.json sets none of these).
+ *
+ * @example
+ * contextOf(['-c', 'auth=iam', '--profile', 'dev']); // { auth: 'iam' }
+ */
+export function contextOf(cdkArgs: string[]): Record<string, string> {
+  const context: Record<string, string> = {};
+  for (let i = 0; i < cdkArgs.length; i++) {
+    const arg = cdkArgs[i] as string;
+    const pair =
+      arg === '-c' || arg === '--context'
+        ? cdkArgs[++i]
+        : arg.startsWith('--context=')
+          ? arg.slice('--context='.length)
+          : undefined;
+    const at = pair?.indexOf('=') ?? -1;
+    if (pair && at > 0) context[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return context;
+}
+
+/** An argv as one shell line, quoting what the shell would split or expand. */
+function shellLine(argv: string[]): string {
+  return argv
+    .map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`))
+    .join(' ');
+}
+
+/** A key the caller gave, hidden: dry runs print no key at all. */
+const hideKey = (argv: string[]) =>
+  argv.map((arg) => arg.replace(new RegExp(`^((?:[^:=]+:)?${KEY_PARAMETER})=.*$`), '$1=<given, not shown>'));
+
+/** The stack name and auth mode `cdk` would resolve from the arguments, with outputs standing in for real ones. */
+function resolvePlan(args: DeployArgs): {
+  stackName: string;
+  auth: string;
+  description: string;
+  outputs: StackOutputs;
+} {
+  const context = contextOf(args.cdkArgs);
+  const stackName = context.stackName || 'LambdaMcp';
+  const auth = context.auth || 'cognito';
+  if (!(AUTH_MODES as readonly string[]).includes(auth)) {
+    throw new Error(`auth must be one of ${AUTH_MODES.join(', ')}; got "${auth}"`);
+  }
+  const outputs: StackOutputs = {
+    FunctionUrl: '<FunctionUrl>',
+    DashboardUrl: '<DashboardUrl>',
+    TableName: '<TableName>',
+    ...(context.httpApi === 'true' && { HttpApiUrl: '<HttpApiUrl>' }),
+  };
+  let description: string;
+  if (auth === 'cognito' && context.authIssuer) {
+    description = `cognito with an external issuer: tokens of ${context.authIssuer}`;
+    Object.assign(outputs, { AuthIssuer: context.authIssuer });
+    if (context.authAudience) Object.assign(outputs, { AuthAudience: context.authAudience });
+  } else if (auth === 'cognito') {
+    description = 'cognito: a new Cognito user pool, whose tokens the server requires';
+    Object.assign(outputs, {
+      UserPoolId: '<UserPoolId>',
+      AgentClientId: '<AgentClientId>',
+      PublicClientId: '<PublicClientId>',
+      TokenUrl: '<TokenUrl>',
+    });
+  } else if (auth === 'iam') description = 'iam: only SigV4-signed requests (Function URL AuthType AWS_IAM)';
+  else {
+    description = 'none: PUBLIC, no authentication';
+    outputs.PublicEndpointWarning = 'PUBLIC: auth=none, anyone who knows the URL can call every tool';
+  }
+  if (context.alarmEmail) outputs.AlarmTopicArn = '<AlarmTopicArn>';
+  return { stackName, auth, description, outputs };
+}
+
+/**
+ * What `npm run deploy -- --dry-run` prints: the stack, the auth mode, whether it would build, the exact cdk
+ * command lines (the key as {@link KEY_PLACEHOLDER}) and the next steps for that mode, with placeholders for
+ * the outputs. Builds nothing and calls nothing: it works offline.
+ *
+ * @example
+ * console.log(deployPlan(parseDeployArgs(['--dry-run', '-c', 'auth=iam'])));
+ */
+export function deployPlan(args: DeployArgs): string {
+  const { stackName, description, outputs } = resolvePlan(args);
+  const outputsFile = '<temp dir>/outputs.json';
+  const deployLine = shellLine(['npx', ...hideKey(cdkDeployArgv(args, outputsFile))]);
+  const bundle = args.outDir ? join(args.outDir, 'http') : 'dist/lambda/http';
+  const lines = [
+    'Dry run: nothing is built, deployed or read from AWS.',
+    '',
+    `Stack:  ${stackName}`,
+    `Auth:   ${description}`,
+    `Alarms: ${contextOf(args.cdkArgs).alarmEmail ? `e-mailed to ${contextOf(args.cdkArgs).alarmEmail}` : 'no actions (no -c alarmEmail)'}`,
+    '',
+    args.skipBuild
+      ? `It would not build (--skip-build): it would deploy the bundle already in ${bundle}.`
+      : `It would build the Lambda bundle into ${bundle} (skipped in a dry run).`,
+    'It would run, in infra/:',
+    '',
+    `  ${deployLine}`,
+  ];
+  if (!givesKey(args.cdkArgs)) {
+    lines.push(
+      '',
+      `and, on the stack's first deploy (CloudFormation holds no ${KEY_PARAMETER} yet), once more with a new key:`,
+      '',
+      `  ${shellLine(['npx', ...cdkDeployArgv(args, outputsFile, KEY_PLACEHOLDER)])}`,
+    );
+  }
+  lines.push('', 'Then it would print (values from the stack outputs):', '');
+  lines.push(
+    ...nextSteps(stackName, outputs)
+      .split('\n')
+      .map((line) => (line ? `  ${line}` : line)),
+  );
+  return lines.join('\n');
+}
+
+/**
+ * What `npm run destroy -- --dry-run` prints: the stack, the cdk command line, whether it would build first,
+ * and what destroy says it keeps. Builds nothing and calls nothing.
+ *
+ * @example
+ * console.log(destroyPlan(parseDeployArgs(['--dry-run', '-c', 'stackName=Demo'])));
+ */
+export function destroyPlan(args: DeployArgs): string {
+  const { stackName } = resolvePlan(args);
+  const bundle = join(args.outDir ?? join(ROOT, 'dist/lambda'), 'http', 'index.mjs');
+  const build =
+    args.skipBuild || existsSync(bundle)
+      ? 'It would not build: the app synthesizes from the bundle already there.'
+      : `It would build the Lambda bundle first (${bundle} is missing; the app synthesizes before it destroys).`;
+  return [
+    'Dry run: nothing is built, deleted or read from AWS.',
+    '',
+    `Stack: ${stackName}`,
+    build,
+    'It would run, in infra/:',
+    '',
+    `  ${shellLine(['npx', ...hideKey(['cdk', 'destroy', '--force', ...codePath(args), ...args.cdkArgs])])}`,
+    '',
+    'Then it would print:',
+    '',
+    ...AFTER_DESTROY.split('\n').map((line) => (line ? `  ${line}` : line)),
+  ].join('\n');
 }
 
 const invokedPath = process.argv[1];

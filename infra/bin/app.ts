@@ -5,7 +5,8 @@
 // its tokens carry), `-c authCallbackUrls=url,url` (the Cognito public client's), `-c auth=iam` (SigV4 only),
 // `-c auth=none` (public, only when asked for). Other switches: `-c httpApi=true` (an HTTP API with its own
 // buffered function), `-c sns=true` (an event topic the function is subscribed to, with a dead-letter queue),
-// `-c tableRemovalPolicy=destroy` (development stacks), `-c codePath=DIR` (another bundle folder).
+// `-c alarmEmail=ops@example.com` (every alarm e-mails it), `-c tableRemovalPolicy=destroy` (development
+// stacks), `-c codePath=DIR` (another bundle folder).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, RemovalPolicy } from 'aws-cdk-lib';
@@ -45,6 +46,7 @@ try {
     ...(callbackUrls && { authCallbackUrls: callbackUrls.split(',').map((url) => url.trim()) }),
     httpApi: context('httpApi') === 'true',
     sns: context('sns') === 'true',
+    ...(context('alarmEmail') && { alarmEmail: context('alarmEmail') }),
     ...(context('tableRemovalPolicy') === 'destroy' && { tableRemovalPolicy: RemovalPolicy.DESTROY }),
   });
 } catch (error) {

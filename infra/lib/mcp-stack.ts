@@ -5,7 +5,7 @@
 // SNS topic the function is subscribed to (with one queue keeping both the deliveries SNS cannot make and the
 // events the function fails on), and one role limited to that table, its index, the monitor's read-only APIs,
 // publishing to that topic, sending to that queue and invoking the buffered function; and the operator's
-// CloudWatch dashboard (lib/dashboard.ts).
+// CloudWatch dashboard (lib/dashboard.ts) and alarms (lib/alarms.ts), optionally e-mailed.
 // template.yaml at the repository root is the same stack for AWS SAM; infra/test keeps the two in step.
 import { fileURLToPath } from 'node:url';
 import {
@@ -29,6 +29,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { addAlarms } from './alarms.js';
 import { type AuthProps, addCognito, externalIssuer, publicWarning, resolveAuth, stackUuid } from './auth.js';
 import { addDashboard } from './dashboard.js';
 import { markRenamed, renameAll, stableId } from './logical-ids.js';
@@ -73,6 +74,8 @@ export interface McpStackProps extends StackProps, AuthProps {
    * gets `SNS_TOPIC_ARN`. Default false.
    */
   sns?: boolean;
+  /** Notify this e-mail address of every alarm (an SNS topic with that subscription); default no actions. */
+  alarmEmail?: string;
   /** How long the function's log group keeps events. Default one month. */
   logRetention?: logs.RetentionDays;
   /** A fixed table name; default generated. */
@@ -369,8 +372,8 @@ export class McpStack extends Stack {
 
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The session table' });
 
-    // The operator's dashboard (lib/dashboard.ts) and its DashboardUrl output.
-    addDashboard(this, {
+    // The operator's dashboard (lib/dashboard.ts) with its DashboardUrl output, and the alarms (lib/alarms.ts).
+    const targets = {
       serviceName: server.serviceName,
       functionName: this.fn.functionName,
       tableName: table.tableName,
@@ -383,6 +386,8 @@ export class McpStack extends Stack {
         this.deadLetterQueue && {
           sns: { topicName: this.topic.topicName, queueName: this.deadLetterQueue.queueName },
         }),
-    });
+    };
+    addDashboard(this, targets);
+    addAlarms(this, { ...targets, ...(props.alarmEmail && { alarmEmail: props.alarmEmail }) });
   }
 }

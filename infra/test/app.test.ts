@@ -1,6 +1,6 @@
 // The CDK app (bin/app.ts) run as `cdk synth` runs it, a child process with the context in CDK_CONTEXT_JSON and
 // a stand-in bundle: the auth context keys reach the stack (private by default), and settings that make no
-// sense stop it with a message naming the key, before anything is synthesized.
+// sense stop it with a message naming the key, before anything is synthesized; -c alarmEmail adds the alarm topic.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,10 +47,10 @@ function synth(
 }
 
 describe('bin/app.ts', { timeout: 120_000 }, () => {
-  it('is private by default (the Cognito user pool and AUTH_ISSUER) and takes -c auth, authIssuer, authAudience, authCallbackUrls', async () => {
+  it('is private by default (the Cognito user pool and AUTH_ISSUER) and takes -c auth, authIssuer, authAudience, authCallbackUrls, alarmEmail', async () => {
     const [cognito, iam, external] = await Promise.all([
       synth({ authCallbackUrls: 'https://app.example/cb, http://localhost:3000/cb' }),
-      synth({ auth: 'iam', httpApi: 'true' }),
+      synth({ auth: 'iam', httpApi: 'true', alarmEmail: 'ops@example.com' }),
       synth({ authIssuer: 'https://login.example.com/', authAudience: 'https://mcp.example.com/mcp' }),
     ]);
     expect(cognito.stderr).toBe('');
@@ -65,6 +65,15 @@ describe('bin/app.ts', { timeout: 120_000 }, () => {
 
     expect(iam.template?.Resources.McpFunctionUrl?.Properties?.AuthType).toBe('AWS_IAM');
     expect(iam.template?.Resources.HttpApiRoute?.Properties?.AuthorizationType).toBe('AWS_IAM');
+    expect(iam.template?.Resources.McpAlarmTopic?.Properties?.Subscription).toEqual([
+      { Endpoint: 'ops@example.com', Protocol: 'email' },
+    ]);
+    expect(iam.template?.Resources.HttpApi5xxAlarm?.Properties?.AlarmActions).toEqual([
+      { Ref: 'McpAlarmTopic' },
+    ]);
+    // Without -c alarmEmail: no topic, and alarms without actions.
+    expect(cognito.template?.Resources.McpAlarmTopic).toBeUndefined();
+    expect(cognito.template?.Resources.McpFunctionErrorsAlarm?.Properties?.AlarmActions).toBeUndefined();
 
     expect(outputValues(external.template as CfnTemplate)).toMatchObject({
       AuthIssuer: 'https://login.example.com/',

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, type Tags } from 'yaml';
 import { AUTH_MODES, DEFAULT_CALLBACK_URLS } from '../lib/auth.js';
 import { DEFAULT_CODE_PATH, type McpStackProps } from '../lib/mcp-stack.js';
+import { ALARM_EMAIL, expectAlarms } from './alarms.js';
 import { expectDashboard } from './dashboard.js';
 import {
   AUTH_PARAMETERS,
@@ -142,6 +143,16 @@ const VARIANTS: { name: string; props: McpStackProps; parameters: Record<string,
     name: 'with the HTTP API and the SNS topic',
     props: { httpApi: true, sns: true },
     parameters: { EnableHttpApi: 'true', EnableSns: 'true' },
+  },
+  {
+    name: 'with an alarm e-mail',
+    props: { alarmEmail: ALARM_EMAIL },
+    parameters: { AlarmEmail: ALARM_EMAIL },
+  },
+  {
+    name: 'with the HTTP API, the SNS topic and an alarm e-mail',
+    props: { httpApi: true, sns: true, alarmEmail: ALARM_EMAIL },
+    parameters: { EnableHttpApi: 'true', EnableSns: 'true', AlarmEmail: ALARM_EMAIL },
   },
   {
     name: 'with origins, DEBUG logs and admin tools',
@@ -408,6 +419,18 @@ describe('template.yaml', () => {
     expectDashboard(effective({ EnableHttpApi: 'true' }), { httpApi: true });
     expectDashboard(effective({ EnableSns: 'true' }), { sns: true });
     expectDashboard(effective({ EnableHttpApi: 'true', EnableSns: 'true' }), { httpApi: true, sns: true });
+  });
+
+  it('declares the alarms, the optional ones only when their resource exists, and the e-mail topic with AlarmEmail', () => {
+    expectAlarms(effective());
+    expectAlarms(effective({ EnableHttpApi: 'true' }), { httpApi: true });
+    expectAlarms(effective({ EnableSns: 'true' }), { sns: true });
+    expectAlarms(effective({ AlarmEmail: ALARM_EMAIL }), { alarmEmail: true });
+    expectAlarms(effective({ EnableHttpApi: 'true', EnableSns: 'true', AlarmEmail: ALARM_EMAIL }), {
+      httpApi: true,
+      sns: true,
+      alarmEmail: true,
+    });
   });
 
   it('sets the documented environment by default', () => {

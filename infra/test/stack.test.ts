@@ -13,6 +13,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type AuthProps, DEFAULT_CALLBACK_URLS } from '../lib/auth.js';
 import type { McpStackProps } from '../lib/mcp-stack.js';
+import { ALARM_EMAIL, expectAlarms } from './alarms.js';
 import { DASHBOARD_URL, dashboardContents, expectDashboard } from './dashboard.js';
 import {
   authEnvironment,
@@ -226,7 +227,10 @@ describe('McpStack: SNS topic', () => {
 
   it("subscribes the streaming function, with a dead-letter queue for SNS's failed deliveries and the function's failed events", () => {
     expectSnsResources(withSns);
-    const added = Object.entries(withSns.Resources).filter(([id]) => !(id in template.Resources));
+    // Besides its alarm (McpTopicDeadLetterQueueAlarm, see the alarms).
+    const added = Object.entries(withSns.Resources).filter(
+      ([id]) => !(id in template.Resources) && id !== 'McpTopicDeadLetterQueueAlarm',
+    );
     expect(added.map(([, r]) => r.Type).sort()).toEqual(SNS_RESOURCE_TYPES);
     expect(added.map(([id]) => id).sort()).toEqual(
       [
@@ -321,6 +325,24 @@ describe('McpStack: dashboard', () => {
   it('names the service the stack configures in the EMF searches', () => {
     const { searches } = dashboardContents(synthesize({ server: { serviceName: 'billing-mcp' } }));
     expect(searches.slice(0, 4).every((search) => search.includes('service="billing-mcp"'))).toBe(true);
+  });
+});
+
+describe('McpStack: alarms', () => {
+  it('alarms on function errors and throttles and on table throttles, without actions or a topic by default', () => {
+    expectAlarms(template);
+  });
+
+  it("adds the buffered function's and the HTTP API's 5xx alarms with httpApi, the dead-letter queue's with sns", () => {
+    for (const props of [{ httpApi: true }, { sns: true }, { httpApi: true, sns: true }]) {
+      expectAlarms(synthesize(props), props);
+    }
+  });
+
+  it('with alarmEmail, notifies an e-mail topic from every alarm and outputs its ARN', () => {
+    expectAlarms(synthesize({ alarmEmail: ALARM_EMAIL }), { alarmEmail: true });
+    const props = { httpApi: true, sns: true, alarmEmail: ALARM_EMAIL };
+    expectAlarms(synthesize(props), { httpApi: true, sns: true, alarmEmail: true });
   });
 });
 
