@@ -1,8 +1,8 @@
 // scripts/deploy.ts (`npm run deploy`, `npm run destroy`) run against a recording stand-in `npx` first on
 // PATH (each call's argv and folder logged as one JSON line; it plays `cdk deploy` and `cdk destroy` from a
-// small state file: a stack not deployed yet refuses a deploy without RequestStateKey as the CDK toolkit
-// does, a deploy writes the outputs file it is given). Checks the exact cdk argv of a first and a later
-// deploy, argument pass-through, the next steps printed for the cognito, external issuer, iam and none
+// small state file: a deploy writes the outputs file it is given). Checks that a first and a later deploy are
+// each exactly one cdk call with the same argv and no key (the stack generates MCP_REQUEST_STATE_KEY as its
+// own secret), argument pass-through, the next steps printed for the cognito, external issuer, iam and none
 // outputs, and that a failing build or cdk stops the script with its exit code; and `--dry-run`, which runs
 // no cdk at all and builds nothing, but prints the command lines, the stack, the auth mode and the next steps,
 // with AWS credentials and the network out of reach (no AWS_* variables, a proxy that does not exist). Nothing
@@ -22,8 +22,8 @@ const TSX = join(ROOT, 'node_modules/.bin/tsx');
 
 /**
  * The stand-in `npx`: logs `{ argv, cwd }` to $FAKE_CDK_LOG, then plays cdk from $FAKE_CDK_STATE
- * (`{ deployed, outputs, fail: { code, message } }`): the toolkit's missing-parameter error for a stack not
- * deployed yet and no RequestStateKey given, else the outputs file written under the stack's name.
+ * (`{ deployed, outputs, fail: { code, message } }`): the failure when one is set, else the outputs file
+ * written under the stack's name (and `deployed` recorded).
  */
 const STAND_IN = String.raw`#!/usr/bin/env node
 const fs = require('node:fs');
@@ -40,13 +40,9 @@ if (state.fail) {
 const stackArg = args.find((arg) => arg.startsWith('stackName='));
 const stack = stackArg ? stackArg.slice('stackName='.length) : 'LambdaMcp';
 if (args[1] === 'deploy') {
-  const keyed = args.some((arg, i) => args[i - 1] === '--parameters' && arg.startsWith('RequestStateKey='));
-  if (!state.deployed && !keyed) {
-    // As the toolkit: its log goes to stdout when CI is set, else to stderr.
-    const log = process.env.CI && process.env.CI !== 'false' ? process.stdout : process.stderr;
-    log.write('❌ ' + stack + ' failed: ToolkitError: The following CloudFormation Parameters are missing a value: RequestStateKey\n');
-    process.exit(1);
-  }
+  // As the toolkit: its log goes to stdout when CI is set, else to stderr.
+  const log = process.env.CI && process.env.CI !== 'false' ? process.stdout : process.stderr;
+  log.write((state.deployed ? 'updating ' : 'creating ') + stack + '\n');
   state.deployed = true;
   fs.writeFileSync(statePath, JSON.stringify(state));
   fs.writeFileSync(args[args.indexOf('--outputs-file') + 1], JSON.stringify({ [stack]: state.outputs }));
@@ -134,15 +130,15 @@ async function run(args: string[], state: Record<string, unknown>, { ci = false 
 const outputsFileOf = (argv: string[]) => argv[argv.indexOf('--outputs-file') + 1] as string;
 
 describe('npm run deploy', () => {
-  it('builds the bundle, and on the first deploy deploys again with a new RequestStateKey', async () => {
+  it('builds the bundle, and deploys a new stack with one cdk deploy that passes no key', async () => {
     const result = await run(['--out-dir', bundleOut], { deployed: false, outputs: COGNITO });
     expect(result.code, result.stderr).toBe(0);
     expect(existsSync(join(bundleOut, 'http/index.mjs'))).toBe(true);
     expect(result.stdout).toContain('index.mjs');
-    expect(result.calls.map((call) => call.cwd)).toEqual([INFRA, INFRA]);
-    const [first, second] = result.calls.map((call) => call.argv) as [string[], string[]];
-    const outputsFile = outputsFileOf(first);
-    expect(first).toEqual([
+    expect(result.calls.map((call) => call.cwd)).toEqual([INFRA]);
+    const [argv] = result.calls.map((call) => call.argv) as [string[]];
+    const outputsFile = outputsFileOf(argv);
+    expect(argv).toEqual([
       'cdk',
       'deploy',
       '-c',
@@ -152,30 +148,28 @@ describe('npm run deploy', () => {
       '--outputs-file',
       outputsFile,
     ]);
-    expect(second.slice(0, -1)).toEqual([...first, '--parameters']);
-    expect(second.at(-1)).toMatch(/^RequestStateKey=[0-9a-f]{64}$/);
     expect(outputsFile).toMatch(/lambda-mcp-deploy-[^/]+\/outputs\.json$/);
     expect(existsSync(outputsFile), 'the outputs file is removed').toBe(false);
-    expect(result.stderr).toContain('First deploy of this stack');
-    // The key is the stack's secret: never printed.
-    const key = (second.at(-1) as string).split('=')[1] as string;
-    expect(result.stdout + result.stderr).not.toContain(key);
+    // The toolkit's own log is passed through as it comes.
+    expect(result.stderr).toContain('creating LambdaMcp');
+    expect(result.stdout).toContain('Deployed LambdaMcp.');
     expect(result.state.deployed).toBe(true);
   });
 
-  it('recognizes the first deploy in CI too, where the toolkit logs to stdout', async () => {
+  it('deploys the same way in CI, where the toolkit logs to stdout', async () => {
     const result = await run(['--skip-build'], { deployed: false, outputs: BASE }, { ci: true });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('missing a value: RequestStateKey');
-    expect(result.calls).toHaveLength(2);
-    expect(result.calls[1]?.argv.at(-1)).toMatch(/^RequestStateKey=[0-9a-f]{64}$/);
+    expect(result.stdout).toContain('creating LambdaMcp');
+    expect(result.calls).toHaveLength(1);
+    expect(result.calls[0]?.argv).not.toContain('--parameters');
   });
 
-  it('keeps the previous key on a later deploy (one cdk deploy, no --parameters) and passes arguments on', async () => {
+  it('runs one cdk deploy on a later deploy too, the same argv (no --parameters), passing arguments on', async () => {
     const outputs = { ...BASE, HttpApiUrl: 'https://a1b2c3.execute-api.eu-west-1.amazonaws.com' };
     const args = ['-c', 'auth=iam', '-c', 'httpApi=true', '--profile', 'dev'];
     const result = await run(['--skip-build', ...args], { deployed: true, outputs });
     expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('updating LambdaMcp');
     expect(result.calls).toHaveLength(1);
     const [argv] = result.calls.map((call) => call.argv) as [string[]];
     expect(argv).toEqual([
@@ -261,20 +255,6 @@ describe('npm run deploy', () => {
     expect(result.calls).toHaveLength(1);
     expect(result.stderr).toContain('Need to perform AWS calls');
     expect(result.stdout).not.toContain('Deployed');
-
-    // A key given by the caller is never replaced: the toolkit's refusal is then final.
-    const missing = {
-      deployed: false,
-      outputs: BASE,
-      fail: {
-        code: 1,
-        message: 'The following CloudFormation Parameters are missing a value: RequestStateKey',
-      },
-    };
-    const given = await run(['--skip-build', '--parameters', 'RequestStateKey=ab'], missing);
-    expect(given.code).toBe(1);
-    expect(given.calls).toHaveLength(1);
-    expect(given.calls[0]?.argv).toContain('RequestStateKey=ab');
   });
 
   it('stops with exit code 1 when the bundle does not build, before running cdk', async () => {
@@ -295,8 +275,12 @@ describe('npm run destroy', () => {
       { argv: ['cdk', 'destroy', '--force', '-c', 'stackName=Demo'], cwd: INFRA },
     ]);
     expect(result.stdout).toContain('Kept on purpose (they hold data): the session table');
-    expect(result.stdout).toContain('the user pool with its users');
+    expect(result.stdout).toContain('the user pool with');
     expect(result.stdout).toContain('  aws dynamodb delete-table --table-name <TableName>');
+    expect(result.stdout).toContain("the MRTR signing key's secret");
+    expect(result.stdout).toContain(
+      '  aws secretsmanager delete-secret --secret-id <RequestStateKeySecretArn>',
+    );
   });
 
   it('stops with cdk exit code', async () => {
@@ -353,10 +337,14 @@ describe('--dry-run', () => {
       `It would build the Lambda bundle into ${join(out, 'http')} (skipped in a dry run).`,
     );
     expect(result.stdout).toContain(`\n  ${deploy}\n`);
+    // One cdk deploy, first time or not: the stack generates the key as its own secret.
+    expect(result.stdout.split('npx cdk deploy')).toHaveLength(2);
     expect(result.stdout).toContain(
-      `\n  ${deploy} --parameters 'RequestStateKey=<generated on first deploy>'\n`,
+      '\nonce, on the first deploy as on every later one. MCP_REQUEST_STATE_KEY is no parameter: the stack generates\n' +
+        'it once as a Secrets Manager secret (output RequestStateKeySecretArn) and keeps it across deploys.\n',
     );
-    expect(result.stdout).not.toMatch(/[0-9a-f]{64}/);
+    expect(result.stdout).not.toContain('--parameters');
+    expect(result.stdout).not.toContain('RequestStateKey=');
     // The next steps of auth=iam, with the outputs as placeholders.
     expect(result.stdout).toContain('  Auth: IAM. Only SigV4-signed requests get in');
     expect(result.stdout).toContain(`curl -si --aws-sigv4 "aws:amz:<region>:lambda"`);
@@ -398,13 +386,14 @@ describe('--dry-run', () => {
     expect([...issuer.calls, ...open.calls]).toEqual([]);
   });
 
-  it('deploy: never prints a key the caller gives, and then plans no second deploy', async () => {
-    const key = 'ab'.repeat(32);
-    const result = await dryRun(['--skip-build', '--parameters', `RequestStateKey=${key}`]);
+  it('deploy: passes parameters the caller gives on as they are, in the one deploy line', async () => {
+    const result = await dryRun(['--skip-build', '--parameters', 'MemorySize=2048']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).not.toContain(key);
-    expect(result.stdout).toContain("--parameters 'RequestStateKey=<given, not shown>'");
-    expect(result.stdout).not.toContain('first deploy');
+    expect(result.calls).toEqual([]);
+    expect(result.stdout).toContain(
+      "\n  npx cdk deploy --parameters MemorySize=2048 --require-approval never --outputs-file '<temp dir>/outputs.json'\n",
+    );
+    expect(result.stdout.split('npx cdk deploy')).toHaveLength(2);
   });
 
   it('deploy: refuses an unknown auth mode, as the app would, with exit code 1', async () => {

@@ -1,14 +1,14 @@
 // `npm run deploy` and `npm run destroy`: the reference server's stack (infra/) in one command. deploy
-// builds the Lambda bundle (buildLambda), runs `cdk deploy` without a prompt, passing its own arguments on,
-// gives the stack a new random RequestStateKey on its first deploy only (later deploys keep the previous
-// value), and prints the endpoint, the dashboard and the exact commands that come next for the stack's auth
-// mode, read from the stack's outputs. destroy runs `cdk destroy` without a prompt and says what it keeps.
-// TypeScript rather than bash: it calls buildLambda() in-process, reads the outputs file as JSON (no jq) and
-// makes the key with node:crypto (no openssl), so it needs nothing but Node, and no `aws` CLI at all.
+// builds the Lambda bundle (buildLambda), runs one `cdk deploy` without a prompt, passing its own arguments
+// on, and prints the endpoint, the dashboard and the exact commands that come next for the stack's auth mode,
+// read from the stack's outputs. The MRTR signing key (MCP_REQUEST_STATE_KEY) is no concern of it: the stack
+// generates it once as a Secrets Manager secret (infra/lib/request-state-key.ts) and keeps it across deploys.
+// destroy runs `cdk destroy` without a prompt and says what it keeps. TypeScript rather than bash: it calls
+// buildLambda() in-process and reads the outputs file as JSON (no jq), so it needs nothing but Node, and no
+// `aws` CLI at all.
 // `--dry-run` (both) prints the stack, auth mode, cdk command lines and next steps instead, offline: it builds
 // nothing (not even into a temp folder) and runs no cdk at all, not even `cdk synth`.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,16 +17,6 @@ import { buildLambda, formatArtifact, ROOT } from './build-lambda.js';
 
 /** The CDK app's folder: cdk runs there, with its cdk.json. */
 export const INFRA_DIR = join(ROOT, 'infra');
-
-/** The stack's signing-key parameter (MCP_REQUEST_STATE_KEY), which has no default. */
-export const KEY_PARAMETER = 'RequestStateKey';
-
-/**
- * What the CDK toolkit (aws-cdk 2.1148) says, before it changes anything, when a parameter without a default
- * has no value given and no previous value in CloudFormation: the stack does not exist yet (or its creation
- * failed, and the toolkit deletes it before creating it again). That is the first deploy.
- */
-const MISSING_KEY = new RegExp(`Parameters are missing a value: .*\\b${KEY_PARAMETER}\\b`);
 
 /** The arguments of `npm run deploy`: its own, and those passed on to `cdk deploy`. */
 export interface DeployArgs {
@@ -64,26 +54,15 @@ export function parseDeployArgs(args: string[]): DeployArgs {
   return parsed;
 }
 
-/** Whether the cdk arguments already give the key (`--parameters [Stack:]RequestStateKey=...`). */
-function givesKey(cdkArgs: string[]): boolean {
-  const keyed = new RegExp(`^(?:[^:=]+:)?${KEY_PARAMETER}=`);
-  return cdkArgs.some(
-    (arg, i) =>
-      (arg === '--parameters' && keyed.test(cdkArgs[i + 1] ?? '')) ||
-      (arg.startsWith('--parameters=') && keyed.test(arg.slice('--parameters='.length))),
-  );
-}
-
 /**
- * The argv of `npx` for one `cdk deploy`: the bundle folder, the caller's arguments, no approval prompt, the
- * outputs written to `outputsFile`, and the key only when one is given (else the previous value is kept:
- * the toolkit sends UsePreviousValue for a parameter it is given no value for).
+ * The argv of `npx` for the one `cdk deploy`: the bundle folder, the caller's arguments, no approval prompt,
+ * the outputs written to `outputsFile`. No key: the stack makes its own (its secret, kept across deploys).
  *
  * @example
  * cdkDeployArgv({ skipBuild: false, cdkArgs: ['-c', 'auth=iam'] }, '/tmp/out.json');
  * // ['cdk', 'deploy', '-c', 'auth=iam', '--require-approval', 'never', '--outputs-file', '/tmp/out.json']
  */
-export function cdkDeployArgv(args: DeployArgs, outputsFile: string, key?: string): string[] {
+export function cdkDeployArgv(args: DeployArgs, outputsFile: string): string[] {
   return [
     'cdk',
     'deploy',
@@ -93,7 +72,6 @@ export function cdkDeployArgv(args: DeployArgs, outputsFile: string, key?: strin
     'never',
     '--outputs-file',
     outputsFile,
-    ...(key ? ['--parameters', `${KEY_PARAMETER}=${key}`] : []),
   ];
 }
 
@@ -102,31 +80,15 @@ function codePath(args: DeployArgs): string[] {
   return args.outDir ? ['-c', `codePath=${join(args.outDir, 'http')}`] : [];
 }
 
-/** A new signing key: 32 random bytes as hex, what the parameter requires. */
-export function newRequestStateKey(): string {
-  return randomBytes(32).toString('hex');
-}
-
-/**
- * Runs `npx <argv>` in infra/, its output passed through as it comes; resolves its exit code and the tail of
- * what it printed. Both streams are read: the toolkit logs to stderr, but to stdout when `CI` is set.
- */
-function runCdk(argv: string[]): Promise<{ code: number; output: string }> {
+/** Runs `npx <argv>` in infra/, its output and its prompts passed through as they come; resolves its exit code. */
+function runCdk(argv: string[]): Promise<number> {
   return new Promise((done) => {
-    const child = spawn('npx', argv, { cwd: INFRA_DIR, stdio: ['inherit', 'pipe', 'pipe'] });
-    let output = '';
-    const tee = (to: NodeJS.WriteStream) => (chunk: Buffer) => {
-      to.write(chunk);
-      // The toolkit's error is among its last lines: keep the tail only.
-      output = (output + chunk.toString()).slice(-65_536);
-    };
-    child.stdout.on('data', tee(process.stdout));
-    child.stderr.on('data', tee(process.stderr));
+    const child = spawn('npx', argv, { cwd: INFRA_DIR, stdio: 'inherit' });
     child.once('error', (error) => {
       process.stderr.write(`could not run npx: ${error.message}\n`);
-      done({ code: 127, output });
+      done(127);
     });
-    child.once('close', (code, signal) => done({ code: code ?? (signal ? 1 : 0), output }));
+    child.once('close', (code, signal) => done(code ?? (signal ? 1 : 0)));
   });
 }
 
@@ -214,8 +176,8 @@ async function build(outDir?: string): Promise<void> {
 }
 
 /**
- * `npm run deploy`: build, deploy (twice on the first deploy: without a key, then with a new one), print the
- * next steps. Resolves the exit code: 0, a failing build's 1, or cdk's own.
+ * `npm run deploy`: build, deploy (one `cdk deploy`, the first time as every later time), print the next
+ * steps. Resolves the exit code: 0, a failing build's 1, or cdk's own.
  *
  * @example
  * process.exitCode = await deploy(['-c', 'auth=iam', '-c', 'httpApi=true']);
@@ -237,15 +199,8 @@ export async function deploy(argv: string[]): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'lambda-mcp-deploy-'));
   try {
     const outputsFile = join(work, 'outputs.json');
-    let result = await runCdk(cdkDeployArgv(args, outputsFile));
-    if (result.code !== 0 && !givesKey(args.cdkArgs) && MISSING_KEY.test(result.output)) {
-      console.error(
-        `\nFirst deploy of this stack: CloudFormation holds no ${KEY_PARAMETER} yet. Deploying again with a new ` +
-          'random one (32 bytes, hex); later deploys keep it.\n',
-      );
-      result = await runCdk(cdkDeployArgv(args, outputsFile, newRequestStateKey()));
-    }
-    if (result.code !== 0) return result.code;
+    const code = await runCdk(cdkDeployArgv(args, outputsFile));
+    if (code !== 0) return code;
     const [stackName, outputs] = readOutputs(outputsFile);
     console.log(`\n${nextSteps(stackName, outputs)}`);
     return 0;
@@ -276,7 +231,7 @@ export async function destroy(argv: string[]): Promise<number> {
       return 1;
     }
   }
-  const { code } = await runCdk(['cdk', 'destroy', '--force', ...codePath(args), ...args.cdkArgs]);
+  const code = await runCdk(['cdk', 'destroy', '--force', ...codePath(args), ...args.cdkArgs]);
   if (code !== 0) return code;
   console.log(`\n${AFTER_DESTROY}`);
   return 0;
@@ -285,15 +240,14 @@ export async function destroy(argv: string[]): Promise<number> {
 /** What destroy prints once the stack is gone. */
 const AFTER_DESTROY = [
   'Stack deleted. Kept on purpose (they hold data): the session table (unless deployed with',
-  '-c tableRemovalPolicy=destroy) and, with auth=cognito, the user pool with its users. Delete them by hand',
-  'when you no longer need them (their names were the TableName and UserPoolId outputs):',
+  "-c tableRemovalPolicy=destroy), the MRTR signing key's secret and, with auth=cognito, the user pool with",
+  'its users. Delete them by hand when you no longer need them (their names were the TableName,',
+  'RequestStateKeySecretArn and UserPoolId outputs):',
   '',
   '  aws dynamodb delete-table --table-name <TableName>',
+  '  aws secretsmanager delete-secret --secret-id <RequestStateKeySecretArn>',
   '  aws cognito-idp delete-user-pool --user-pool-id <UserPoolId>',
 ].join('\n');
-
-/** The key as a dry run shows it: never a real one. */
-export const KEY_PLACEHOLDER = '<generated on first deploy>';
 
 /** The auth modes of the CDK app (infra/lib/auth.ts AUTH_MODES; deploy.test.ts keeps the two equal). */
 export const AUTH_MODES = ['cognito', 'iam', 'none'] as const;
@@ -327,10 +281,6 @@ function shellLine(argv: string[]): string {
     .map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`))
     .join(' ');
 }
-
-/** A key the caller gave, hidden: dry runs print no key at all. */
-const hideKey = (argv: string[]) =>
-  argv.map((arg) => arg.replace(new RegExp(`^((?:[^:=]+:)?${KEY_PARAMETER})=.*$`), '$1=<given, not shown>'));
 
 /** The stack name and auth mode `cdk` would resolve from the arguments, with outputs standing in for real ones. */
 function resolvePlan(args: DeployArgs): {
@@ -375,7 +325,7 @@ function resolvePlan(args: DeployArgs): {
 
 /**
  * What `npm run deploy -- --dry-run` prints: the stack, the auth mode, whether it would build, the exact cdk
- * command lines (the key as {@link KEY_PLACEHOLDER}) and the next steps for that mode, with placeholders for
+ * command line, where the signing key comes from, and the next steps for that mode, with placeholders for
  * the outputs. Builds nothing and calls nothing: it works offline.
  *
  * @example
@@ -384,7 +334,7 @@ function resolvePlan(args: DeployArgs): {
 export function deployPlan(args: DeployArgs): string {
   const { stackName, description, outputs } = resolvePlan(args);
   const outputsFile = '<temp dir>/outputs.json';
-  const deployLine = shellLine(['npx', ...hideKey(cdkDeployArgv(args, outputsFile))]);
+  const deployLine = shellLine(['npx', ...cdkDeployArgv(args, outputsFile)]);
   const bundle = args.outDir ? join(args.outDir, 'http') : 'dist/lambda/http';
   const lines = [
     'Dry run: nothing is built, deployed or read from AWS.',
@@ -400,14 +350,11 @@ export function deployPlan(args: DeployArgs): string {
     '',
     `  ${deployLine}`,
   ];
-  if (!givesKey(args.cdkArgs)) {
-    lines.push(
-      '',
-      `and, on the stack's first deploy (CloudFormation holds no ${KEY_PARAMETER} yet), once more with a new key:`,
-      '',
-      `  ${shellLine(['npx', ...cdkDeployArgv(args, outputsFile, KEY_PLACEHOLDER)])}`,
-    );
-  }
+  lines.push(
+    '',
+    'once, on the first deploy as on every later one. MCP_REQUEST_STATE_KEY is no parameter: the stack generates',
+    'it once as a Secrets Manager secret (output RequestStateKeySecretArn) and keeps it across deploys.',
+  );
   lines.push('', 'Then it would print (values from the stack outputs):', '');
   lines.push(
     ...nextSteps(stackName, outputs)
@@ -438,7 +385,7 @@ export function destroyPlan(args: DeployArgs): string {
     build,
     'It would run, in infra/:',
     '',
-    `  ${shellLine(['npx', ...hideKey(['cdk', 'destroy', '--force', ...codePath(args), ...args.cdkArgs])])}`,
+    `  ${shellLine(['npx', 'cdk', 'destroy', '--force', ...codePath(args), ...args.cdkArgs])}`,
     '',
     'Then it would print:',
     '',

@@ -5,7 +5,8 @@
 // SNS topic the function is subscribed to (with one queue keeping both the deliveries SNS cannot make and the
 // events the function fails on), and one role limited to that table, its index, the monitor's read-only APIs,
 // publishing to that topic, sending to that queue and invoking the buffered function; and the operator's
-// CloudWatch dashboard (lib/dashboard.ts) and alarms (lib/alarms.ts), optionally e-mailed.
+// CloudWatch dashboard (lib/dashboard.ts) and alarms (lib/alarms.ts), optionally e-mailed; the MRTR signing key
+// is a Secrets Manager secret the stack generates once (lib/request-state-key.ts), never a parameter.
 // template.yaml at the repository root is the same stack for AWS SAM; infra/test keeps the two in step.
 import { fileURLToPath } from 'node:url';
 import {
@@ -34,6 +35,7 @@ import { type AuthProps, addCognito, externalIssuer, publicWarning, resolveAuth,
 import { addDashboard } from './dashboard.js';
 import { markRenamed, renameAll, stableId } from './logical-ids.js';
 import { MONITOR_READ_ACTIONS, queueDestination, TABLE_DATA_ACTIONS } from './permissions.js';
+import { addRequestStateKey } from './request-state-key.js';
 import { type ServerSettings, serverDefaults } from './server-settings.js';
 import { SessionTable } from './table.js';
 
@@ -147,19 +149,6 @@ export class McpStack extends Stack {
       maxValue: 900,
       description: 'Lambda timeout in seconds. An HTTP API still ends requests after 30 s.',
     });
-    // The MRTR requestState signing key every instance shares. NoEcho hides it in CloudFormation, but it
-    // is a plain environment variable of the function: whoever may read the function configuration
-    // (lambda:GetFunction, GetFunctionConfiguration) can read it. The deploy scripts generate a fresh one
-    // (openssl rand -hex 32); rotating it only fails MRTR retries that are in flight at that moment.
-    const requestStateKey = new CfnParameter(this, 'RequestStateKey', {
-      type: 'String',
-      noEcho: true,
-      minLength: 64,
-      allowedPattern: '^([0-9a-fA-F]{2}){32,}$',
-      constraintDescription: 'at least 32 random bytes as hex (64+ characters): openssl rand -hex 32',
-      description: 'MCP_REQUEST_STATE_KEY: the MRTR requestState signing key, at least 32 bytes as hex.',
-    });
-
     this.table = new SessionTable(this, 'SessionTable', {
       ...(props.tableName && { tableName: props.tableName }),
       ...(props.tableRemovalPolicy && { removalPolicy: props.tableRemovalPolicy }),
@@ -197,7 +186,7 @@ export class McpStack extends Stack {
     const environment: Record<string, string> = {
       STORE: 'dynamodb',
       SESSION_TABLE_NAME: table.tableName,
-      MCP_REQUEST_STATE_KEY: requestStateKey.valueAsString,
+      MCP_REQUEST_STATE_KEY: addRequestStateKey(this),
       SESSION_IDLE_SECONDS: String(server.sessionIdleSeconds),
       ...(server.allowedOrigins.length > 0 && { ALLOWED_ORIGINS: server.allowedOrigins.join(',') }),
       ENABLE_COMPRESSION: String(server.enableCompression),

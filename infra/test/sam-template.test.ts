@@ -20,6 +20,7 @@ import {
   ENVIRONMENT,
   environment,
   expectCognitoResources,
+  expectRequestStateKey,
   expectSnsResources,
   expectStatements,
   expectTable,
@@ -29,6 +30,7 @@ import {
   only,
   PARAMETERS,
   policyStatements,
+  REQUEST_STATE_KEY_REFERENCE,
   removeSynthesized,
   render,
   SNS_ENVIRONMENT,
@@ -75,7 +77,7 @@ const NO_VALUE = Symbol('AWS::NoValue');
  * template.yaml as CloudFormation would see it for the given parameter values (others at their defaults):
  * references to its own parameters replaced by values, `Fn::If` decided, `AWS::NoValue` removed, resources
  * and outputs whose condition is false dropped. References to resources, and to the parameters the CDK stack
- * declares too (memory, timeout, key), stay as they are, to be compared with the stack's.
+ * declares too (memory, timeout), stay as they are, to be compared with the stack's.
  */
 function effective(overrides: Record<string, string> = {}): CfnTemplate {
   const values: Record<string, unknown> = {};
@@ -396,11 +398,25 @@ describe('template.yaml', () => {
     expect(variablesOf(iamWithIssuer.Resources[IDS.function])).toEqual(environment({ auth: 'iam' }));
   });
 
-  it('declares the memory, timeout and key parameters exactly as the CDK stack', () => {
+  it('declares the memory and timeout parameters exactly as the CDK stack', () => {
     for (const [name, expected] of Object.entries(PARAMETERS)) {
       expect(sam.Parameters?.[name], name).toMatchObject(expected);
       expect(sam.Parameters?.[name], name).toEqual(cdk.Parameters?.[name]);
     }
+  });
+
+  it('generates the request-state key as a retained secret, given to both functions by dynamic reference', () => {
+    expectRequestStateKey(sam);
+    const both = effective({ EnableHttpApi: 'true' });
+    for (const id of [IDS.function, IDS.httpApiFunction]) {
+      const variables = variablesOf(both.Resources[id]) as Record<string, string>;
+      expect(variables.MCP_REQUEST_STATE_KEY, id).toBe(REQUEST_STATE_KEY_REFERENCE);
+    }
+    expect(
+      samStatements(both)
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('secretsmanager:')),
+    ).toEqual([]);
   });
 
   it('grants exactly the same statements as the CDK stack, plus X-Ray writes through Tracing', () => {

@@ -26,6 +26,7 @@ import {
   environment,
   expectCognitoResources,
   expectNoWildcardActions,
+  expectRequestStateKey,
   expectSnsResources,
   expectStatements,
   expectTable,
@@ -36,6 +37,7 @@ import {
   outputValues,
   PARAMETERS,
   policyStatements,
+  REQUEST_STATE_KEY_REFERENCE,
   removeSynthesized,
   render,
   SNS_ENVIRONMENT,
@@ -118,6 +120,24 @@ describe('McpStack: function', () => {
   });
 });
 
+describe('McpStack: request-state key', () => {
+  it('generates MCP_REQUEST_STATE_KEY once as a retained secret, outputs its ARN, and takes no key parameter', () => {
+    expectRequestStateKey(template);
+    expectRequestStateKey(synthesize({ httpApi: true, sns: true, auth: 'iam' }));
+  });
+
+  it('gives both functions the key by dynamic reference, and the role no Secrets Manager action', () => {
+    const t = synthesize({ httpApi: true });
+    for (const id of [IDS.function, IDS.httpApiFunction]) {
+      const variables = variablesOf(t.Resources[id]) as Record<string, string>;
+      expect(variables.MCP_REQUEST_STATE_KEY, id).toBe(REQUEST_STATE_KEY_REFERENCE);
+    }
+    // CloudFormation resolves the reference when it deploys: the functions never read the secret.
+    const actions = policyStatements(t).flatMap((statement) => [statement.Action].flat());
+    expect(actions.filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
+  });
+});
+
 describe('McpStack: endpoints', () => {
   it('has a streaming (RESPONSE_STREAM) Function URL on the streaming entry, NONE at the AWS level (the function requires tokens), without URL-level CORS', () => {
     const [id, url] = only(template, 'AWS::Lambda::Url');
@@ -155,7 +175,13 @@ describe('McpStack: endpoints', () => {
     const types = Object.values(template.Resources).map((resource) => resource.Type);
     expect(types.filter((type) => type.startsWith('AWS::ApiGatewayV2::'))).toEqual([]);
     expect(Object.keys(template.Outputs ?? {}).sort()).toEqual(
-      ['DashboardUrl', 'FunctionUrl', 'TableName', ...Object.keys(COGNITO_OUTPUTS)].sort(),
+      [
+        'DashboardUrl',
+        'FunctionUrl',
+        'RequestStateKeySecretArn',
+        'TableName',
+        ...Object.keys(COGNITO_OUTPUTS),
+      ].sort(),
     );
   });
 
@@ -268,6 +294,7 @@ describe('McpStack: SNS topic', () => {
         'DashboardUrl',
         'DeadLetterQueueUrl',
         'FunctionUrl',
+        'RequestStateKeySecretArn',
         'TableName',
         'TopicArn',
         ...Object.keys(COGNITO_OUTPUTS),
@@ -414,6 +441,7 @@ describe('McpStack: auth', () => {
       DashboardUrl: DASHBOARD_URL,
       FunctionUrl: '{{McpFunctionUrl.FunctionUrl}}',
       HttpApiUrl: '{{HttpApi.ApiEndpoint}}',
+      RequestStateKeySecretArn: `{{${IDS.requestStateKey}}}`,
       TableName: '{{SessionTable}}',
     });
     const audience = 'https://mcp.example.com/mcp';
@@ -444,6 +472,7 @@ describe('McpStack: auth', () => {
       'DashboardUrl',
       'FunctionUrl',
       'HttpApiUrl',
+      'RequestStateKeySecretArn',
       'TableName',
     ]);
   });
@@ -460,6 +489,7 @@ describe('McpStack: auth', () => {
       'FunctionUrl',
       'HttpApiUrl',
       'PublicEndpointWarning',
+      'RequestStateKeySecretArn',
       'TableName',
     ]);
   });
