@@ -6,7 +6,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { type AuthInfo, isLegacyRequest } from '@modelcontextprotocol/server';
 import { hasScope } from './auth/claims.js';
 import { type AuthGate, createAuthGate } from './auth/gate.js';
-import { isMetadataPath, metadataResponse } from './auth/metadata.js';
+import { isMetadataRequest, metadataResponse } from './auth/metadata.js';
 import type { LambdaMcpServerFactory } from './context.js';
 import { HttpError, LambdaMcpError, StoreUnavailableError } from './errors.js';
 import { EventFeed } from './events/feed.js';
@@ -139,7 +139,7 @@ export function createLambdaMcp(
       // The metadata documents are public (open CORS, no token): clients read them to learn how to get one.
       const metadata = metadataResponse(auth, request, endpointPath);
       if (metadata) return metadata;
-    } else if (isMetadataPath(new URL(request.url).pathname)) {
+    } else if (isMetadataRequest(request)) {
       return jsonRpcErrorResponse(
         404,
         RpcCode.ServerError,

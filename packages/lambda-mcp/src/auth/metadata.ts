@@ -24,6 +24,14 @@ export function isMetadataPath(pathname: string): boolean {
 }
 
 /**
+ * Whether `request` asks for a metadata document. Every MCP request passes here, so the URL is parsed only when
+ * its text names the prefix at all.
+ */
+export function isMetadataRequest(request: Request): boolean {
+  return request.url.includes(METADATA_PREFIX) && isMetadataPath(new URL(request.url).pathname);
+}
+
+/**
  * The resource URL of the endpoint `request` was sent to: the configured one (an http(s) `audience`), else the
  * request's own origin and `endpointPath` (default: the request's path).
  *
@@ -62,6 +70,7 @@ export function metadataResponse(
   request: Request,
   endpointPath?: string,
 ): Response | undefined {
+  if (!request.url.includes(METADATA_PREFIX)) return undefined;
   const pathname = new URL(request.url).pathname.replace(/(.)\/$/, '$1');
   if (!isMetadataPath(pathname)) return undefined;
   const suffix = pathname.slice(METADATA_PREFIX.length);
