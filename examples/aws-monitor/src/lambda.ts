@@ -24,8 +24,8 @@ const built = new Map<'poll' | 'live', Promise<AwsMonitorApp>>();
 function appFor(sse: 'poll' | 'live'): Promise<AwsMonitorApp> {
   let app = built.get(sse);
   if (!app) {
-    app = withTaskClient({ sse, ...optionsFromEnv() }).then((options) =>
-      buildAwsMonitor(options, process.env, (line) => log('info', line)),
+    app = buildAwsMonitor(withTaskClient({ sse, ...optionsFromEnv() }), process.env, (line) =>
+      log('info', line),
     );
     built.set(sse, app);
   }
@@ -33,13 +33,12 @@ function appFor(sse: 'poll' | 'live'): Promise<AwsMonitorApp> {
 }
 
 /**
- * With TASK_RUNNER=lambda-async, hands the runner a Lambda client from the AWS SDK bundled here (the library
- * would otherwise import the runtime's copy when the first task starts).
+ * With TASK_RUNNER=lambda-async, hands the runner the AWS SDK's Lambda client bundled here (the library would
+ * otherwise import the runtime's copy), loaded when the first task starts, never at init.
  */
-async function withTaskClient(options: LambdaMcpOptions): Promise<LambdaMcpOptions> {
+function withTaskClient(options: LambdaMcpOptions): LambdaMcpOptions {
   if (options.tasks?.runner !== 'lambda-async' || options.tasks.lambdaClient) return options;
-  const { LambdaClient } = await import('@aws-sdk/client-lambda');
-  return { ...options, tasks: { ...options.tasks, lambdaClient: new LambdaClient({}) } };
+  return { ...options, tasks: { ...options.tasks, loadLambdaSdk: () => import('@aws-sdk/client-lambda') } };
 }
 
 // Build at init (cold start) the app the function's configured handler uses; Lambda names it in _HANDLER.

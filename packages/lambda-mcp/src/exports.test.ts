@@ -58,6 +58,7 @@ describe('the public surface', () => {
           "LambdaMcpOptions",
           "LambdaMcpRequestOptions",
           "LambdaMcpServerFactory",
+          "LambdaSdk",
           "LogPage",
           "LoggedEvent",
           "McpEvent",

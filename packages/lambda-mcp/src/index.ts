@@ -64,7 +64,7 @@ export type {
   SessionStore,
   StoredEvent,
 } from './stores/types.js';
-export type { LambdaClientLike, TaskWorkerEvent } from './tasks/lambda-runner.js';
+export type { LambdaClientLike, LambdaSdk, TaskWorkerEvent } from './tasks/lambda-runner.js';
 export { isTaskWorkerEvent, LambdaAsyncTaskRunner } from './tasks/lambda-runner.js';
 export { MemoryTaskStore } from './tasks/memory.js';
 // tasks: the Tasks extension (SEP-2663): the tool author's API, its options, runners and wire helpers

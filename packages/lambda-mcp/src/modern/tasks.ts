@@ -29,6 +29,7 @@ function runnerFor(options: TaskOptions, onerror: (error: Error) => void): TaskR
     return new LambdaAsyncTaskRunner({
       ...(options.functionName && { functionName: options.functionName }),
       ...(options.lambdaClient && { client: options.lambdaClient }),
+      ...(options.loadLambdaSdk && { loadSdk: options.loadLambdaSdk }),
     });
   }
   return new InProcessTaskRunner(onerror);

@@ -36,26 +36,41 @@ export interface LambdaClientLike {
   send(command: unknown): Promise<unknown>;
 }
 
+/**
+ * The two exports of `@aws-sdk/client-lambda` the runner uses, so a host can hand over its own (bundled) copy,
+ * loaded when the first task starts: `loadSdk: () => import('@aws-sdk/client-lambda')`.
+ */
+export interface LambdaSdk {
+  InvokeCommand: new (input: {
+    FunctionName: string;
+    InvocationType: 'Event';
+    Payload: Uint8Array;
+  }) => unknown;
+  LambdaClient: new (config: Record<string, never>) => LambdaClientLike;
+}
+
 /** Starts every task run as an asynchronous invocation of a Lambda function (by default this one). */
 export class LambdaAsyncTaskRunner implements TaskRunner {
   readonly kind = 'lambda-async';
   readonly #functionName: string | undefined;
   #client: LambdaClientLike | undefined;
+  readonly #loadSdk: () => Promise<LambdaSdk>;
 
-  constructor(options: { functionName?: string; client?: LambdaClientLike } = {}) {
+  constructor(
+    options: { functionName?: string; client?: LambdaClientLike; loadSdk?: () => Promise<LambdaSdk> } = {},
+  ) {
     this.#functionName = options.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
     this.#client = options.client;
+    // Named through a variable, so a bundler leaves the default import to run time instead of requiring the
+    // package in every bundle of lambda-mcp (it is an optional peer; the Lambda runtime provides the SDK too).
+    this.#loadSdk = options.loadSdk ?? (() => import(LAMBDA_CLIENT_PACKAGE) as Promise<LambdaSdk>);
   }
 
   async start(run: TaskRun): Promise<void> {
     if (!this.#functionName) {
       throw new ConfigError('TASK_RUNNER=lambda-async needs a function name (AWS_LAMBDA_FUNCTION_NAME)');
     }
-    // Named through a variable, so a bundler leaves the import to run time instead of requiring the package
-    // in every bundle of lambda-mcp (it is an optional peer; the Lambda runtime provides the AWS SDK v3 too).
-    const { InvokeCommand, LambdaClient } = (await import(
-      LAMBDA_CLIENT_PACKAGE
-    )) as typeof import('@aws-sdk/client-lambda');
+    const { InvokeCommand, LambdaClient } = await this.#loadSdk();
     this.#client ??= new LambdaClient({});
     const event: TaskWorkerEvent = { 'lambda-mcp': 'task-run', taskId: run.taskId, runId: run.runId };
     await this.#client.send(

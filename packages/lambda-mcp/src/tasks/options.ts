@@ -1,5 +1,6 @@
 // The settings of the Tasks extension (`LambdaMcpOptions.tasks`) and their defaults, in one place so the
 // runtime, the runners, the environment reader and the docs agree on them.
+import type { LambdaSdk } from './lambda-runner.js';
 import type { TaskRunner } from './runner.js';
 import type { TaskStore } from './types.js';
 
@@ -23,6 +24,12 @@ export interface TaskOptions {
   functionName?: string;
   /** With `lambda-async`: the Lambda client (an `@aws-sdk/client-lambda` `LambdaClient`). Default: a new one. */
   lambdaClient?: { send(command: unknown): Promise<unknown> };
+  /**
+   * With `lambda-async`: loads `@aws-sdk/client-lambda` when the first task starts, e.g. `() =>
+   * import('@aws-sdk/client-lambda')` so a bundle carries its own copy. Default: the package as installed (on
+   * Lambda, the runtime's).
+   */
+  loadLambdaSdk?: () => Promise<LambdaSdk>;
 }
 
 /** The defaults of {@link TaskOptions}. */
