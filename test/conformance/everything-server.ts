@@ -9,7 +9,6 @@ import {
   type ClientCapabilities,
   type CreateMessageRequestParams,
   type ElicitRequestFormParams,
-  fromJsonSchema,
   type GetPromptResult,
   type InputRequests,
   type InputRequiredResult,
@@ -25,6 +24,7 @@ import {
   type ServerNotifier,
 } from '@modelcontextprotocol/server';
 import type { LambdaMcpContext } from 'lambda-mcp';
+import { JSON_SCHEMA_VALIDATOR, jsonSchema } from './json-schema.js';
 import { registerTaskTools } from './task-tools.js';
 
 /** What the serving layer hands the factory: the SDK's construction context plus the shared state codec. */
@@ -69,7 +69,7 @@ function buildSilentWav(samples: number): string {
   return wav.toString('base64');
 }
 
-const NO_ARGUMENTS = fromJsonSchema<Record<string, never>>({ type: 'object', properties: {} });
+const NO_ARGUMENTS = jsonSchema<Record<string, never>>({ type: 'object', properties: {} });
 
 function text(value: string): CallToolResult {
   return { content: [{ type: 'text', text: value }] };
@@ -108,6 +108,7 @@ export function createConformanceServer(ctx: ConformanceContext, hooks: Conforma
     instructions: 'Fixture for the MCP conformance suite; every tool is a deterministic probe.',
     // Retries may land on another instance: the codec's key is the one every instance shares.
     requestState: { verify: codec.verify },
+    jsonSchemaValidator: JSON_SCHEMA_VALIDATOR,
     cacheHints: {
       'tools/list': { ttlMs: 60_000, cacheScope: 'public' },
       'prompts/list': { ttlMs: 60_000, cacheScope: 'public' },
@@ -200,7 +201,7 @@ function registerContentTools(server: McpServer): void {
     'json_schema_2020_12_tool',
     {
       description: 'Advertises an input schema that uses JSON Schema 2020-12 keywords',
-      inputSchema: fromJsonSchema(JSON_SCHEMA_2020_12_INPUT),
+      inputSchema: jsonSchema(JSON_SCHEMA_2020_12_INPUT),
     },
     async (args) => text(`json_schema_2020_12_tool received ${JSON.stringify(args)}`),
   );
@@ -257,7 +258,7 @@ function registerSessionTools(server: McpServer): void {
     'test_sampling',
     {
       description: 'Asks the client to sample a completion for the given prompt',
-      inputSchema: fromJsonSchema<{ prompt: string }>({
+      inputSchema: jsonSchema<{ prompt: string }>({
         type: 'object',
         properties: { prompt: { type: 'string', description: 'Prompt forwarded to the client model' } },
         required: ['prompt'],
@@ -285,7 +286,7 @@ function registerSessionTools(server: McpServer): void {
     'test_elicitation',
     {
       description: 'Asks the user, through the client, for a username and an email address',
-      inputSchema: fromJsonSchema<{ message: string }>({
+      inputSchema: jsonSchema<{ message: string }>({
         type: 'object',
         properties: { message: { type: 'string', description: 'Text shown to the user' } },
         required: ['message'],
@@ -482,7 +483,7 @@ function registerStatelessProbes(
     'test_x_mcp_header',
     {
       description: 'Mirrors its region argument into the Mcp-Param-Region header (SEP-2243)',
-      inputSchema: fromJsonSchema<{ region?: string; level?: number }>({
+      inputSchema: jsonSchema<{ region?: string; level?: number }>({
         type: 'object',
         properties: {
           region: { type: 'string', description: 'Sent again as Mcp-Param-Region', 'x-mcp-header': 'Region' },
@@ -735,7 +736,7 @@ function registerPrompts(server: McpServer): void {
     {
       title: 'Prompt with arguments',
       description: 'A prompt with two required arguments',
-      argsSchema: fromJsonSchema<{ arg1: string; arg2: string }>({
+      argsSchema: jsonSchema<{ arg1: string; arg2: string }>({
         type: 'object',
         properties: {
           arg1: { type: 'string', description: 'First test argument' },
@@ -754,7 +755,7 @@ function registerPrompts(server: McpServer): void {
     {
       title: 'Prompt with an embedded resource',
       description: 'Embeds the resource named by resourceUri',
-      argsSchema: fromJsonSchema<{ resourceUri: string }>({
+      argsSchema: jsonSchema<{ resourceUri: string }>({
         type: 'object',
         properties: { resourceUri: { type: 'string', description: 'URI of the resource to embed' } },
         required: ['resourceUri'],

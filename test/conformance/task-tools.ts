@@ -5,15 +5,15 @@
 import {
   acceptedContent,
   type CallToolResult,
-  fromJsonSchema,
   inputRequired,
   type McpServer,
   ProtocolError,
   ProtocolErrorCode,
 } from '@modelcontextprotocol/server';
 import { registerTaskTool } from 'lambda-mcp';
+import { jsonSchema } from './json-schema.js';
 
-const NO_ARGUMENTS = fromJsonSchema<Record<string, never>>({ type: 'object', properties: {} });
+const NO_ARGUMENTS = jsonSchema<Record<string, never>>({ type: 'object', properties: {} });
 
 function text(value: string, isError = false): CallToolResult {
   return { content: [{ type: 'text', text: value }], ...(isError && { isError: true }) };
@@ -53,7 +53,7 @@ export function registerTaskTools(server: McpServer): void {
     'greet',
     {
       description: 'Greets by name; never a task',
-      inputSchema: fromJsonSchema<{ name?: string }>({
+      inputSchema: jsonSchema<{ name?: string }>({
         type: 'object',
         properties: { name: { type: 'string' } },
       }),
@@ -66,7 +66,7 @@ export function registerTaskTools(server: McpServer): void {
     'slow_compute',
     {
       description: 'Sleeps `seconds` seconds, then answers; cancellable',
-      inputSchema: fromJsonSchema<{ seconds?: number; label?: string }>({
+      inputSchema: jsonSchema<{ seconds?: number; label?: string }>({
         type: 'object',
         properties: { seconds: { type: 'number' }, label: { type: 'string' } },
       }),
@@ -112,7 +112,7 @@ export function registerTaskTools(server: McpServer): void {
     'confirm_delete',
     {
       description: 'Asks to confirm, then "deletes" the file',
-      inputSchema: fromJsonSchema<{ filename?: string }>({
+      inputSchema: jsonSchema<{ filename?: string }>({
         type: 'object',
         properties: { filename: { type: 'string' } },
       }),
