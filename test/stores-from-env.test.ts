@@ -1,13 +1,16 @@
 // The STORE switch every entry point shares: memory by default, DynamoDB on request (creating the table only
 // on a local endpoint, and saying so), an embedded dynalite whose data outlives the process, and a clear
-// ConfigError naming the key for anything invalid.
+// ConfigError naming the key for anything invalid. On AWS's endpoint the AWS SDK loads with the first store
+// call, so a 2026-07-28 request never loads it.
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ConfigError, storesFromEnv } from 'lambda-mcp';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConfigError, StoreUnavailableError, storesFromEnv } from 'lambda-mcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLocalTable, isLocalEndpoint } from '../packages/lambda-mcp/src/dynamodb/ensure-table.js';
+import { sharedLoad } from '../packages/lambda-mcp/src/setup/deferred-stores.js';
 import { startTestDynamo, type TestDynamo } from '../packages/lambda-mcp/test/dynamo-harness.js';
 import { sampleSession } from '../packages/lambda-mcp/test/store-contract.js';
 
@@ -140,5 +143,81 @@ describe('table creation is for local DynamoDB only', () => {
     expect(failure).toBeInstanceOf(ConfigError);
     expect(sent).toEqual([]);
     client.destroy();
+  });
+});
+
+describe('on AWS endpoints the DynamoDB code loads with the first store call', () => {
+  /** Runs `source` as an ES module in a fresh node with tsx and `env`; resolves its last stdout line as JSON. */
+  async function runModule(source: string, env: Record<string, string>) {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', source], {
+      cwd: process.cwd(),
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`module exited ${code}: ${out}`);
+    return JSON.parse(out.trim().split('\n').at(-1) as string);
+  }
+
+  it('serves 2026-07-28 without the AWS SDK; the first 2025 initialize loads it and stores the session', async () => {
+    const table = await dynamo.newTable();
+    const index = join(process.cwd(), 'packages/lambda-mcp/src/index.ts');
+    const result = await runModule(
+      `
+      import { registerHooks } from 'node:module';
+      let sdk = 0;
+      registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); if (r.url.includes('/@aws-sdk/')) sdk++; return r; } });
+      const { createLambdaMcp, storesFromEnv } = await import(${JSON.stringify(index)});
+      const { McpServer } = await import('@modelcontextprotocol/server');
+      const stores = await storesFromEnv();
+      const afterStart = sdk;
+      const handler = createLambdaMcp((ctx) => new McpServer({ name: 'x', version: '1' }, { requestState: { verify: ctx.requestState.verify } }), { requestStateKey: 'ab'.repeat(32), ...stores.options });
+      const post = (body, headers = {}) => handler.fetch(new Request('http://127.0.0.1/mcp', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(body) }));
+      const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientInfo': { name: 'c', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': {} };
+      const discover = await post({ jsonrpc: '2.0', id: 1, method: 'server/discover', params: { _meta: meta } }, { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'server/discover' });
+      const afterModern = sdk;
+      const init = await post({ jsonrpc: '2.0', id: 2, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'c', version: '1' } } });
+      console.log(JSON.stringify({ afterStart, discover: discover.status, afterModern, init: init.status, afterInit: sdk, session: init.headers.get('mcp-session-id'), description: stores.description }));
+      await handler.close();
+      await stores.close();
+    `,
+      {
+        STORE: 'dynamodb',
+        SESSION_TABLE_NAME: table,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+      },
+    );
+    expect(result).toMatchObject({ afterStart: 0, discover: 200, afterModern: 0, init: 200 });
+    expect(result.afterInit).toBeGreaterThan(0);
+    expect(result.description).toBe(`DynamoDB table ${table}`);
+    const stored = await dynamo.client.send(
+      new GetItemCommand({
+        TableName: table,
+        Key: { pk: { S: `SESSION#${result.session}` }, sk: { S: 'META' } },
+      }),
+    );
+    expect(stored.Item?.protocolVersion?.S).toBe('2025-11-25');
+  });
+
+  it('a failed load answers 503 and the next call loads again', async () => {
+    let attempts = 0;
+    const load = sharedLoad(async () => {
+      attempts++;
+      if (attempts === 1) throw new Error('import failed');
+      return 'stores';
+    });
+    const failure = await load().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StoreUnavailableError);
+    expect((failure as Error).cause).toEqual(new Error('import failed'));
+    expect(await load()).toBe('stores');
+    expect(await load()).toBe('stores');
+    expect(attempts).toBe(2);
   });
 });

@@ -92,9 +92,12 @@ function lambdaEnv(item: ArtifactCase, dynamo: { endpoint: string; table: string
   };
   if (item.store === 'dynamodb') {
     if (!dynamo) throw new Error('a DynamoDB case needs dynalite');
+    // The AWS SDK's own endpoint override, not DYNAMODB_ENDPOINT: with that, storesFromEnv treats the table as
+    // a local one and checks it at init (DescribeTable, creating it when missing), a call a function on AWS's
+    // endpoint never makes. Here the SDK talks to dynalite as it would to DynamoDB; the table exists already.
     Object.assign(env, {
       STORE: 'dynamodb',
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       SESSION_TABLE_NAME: dynamo.table,
     });
   } else {

@@ -10,7 +10,15 @@ import type { McpEvent } from '../events/model.js';
 import { isConditionFailure, storeCall } from './client.js';
 import { queryPages, sortKeyRange } from './query-pages.js';
 import { DynamoStore, type DynamoStoreOptions } from './store.js';
-import { GLOBAL_BUCKET_MS, isExpired, keys, TABLE, ttlOf } from './table.js';
+import {
+  DEFAULT_GLOBAL_SETTLE_MS,
+  GLOBAL_BUCKET_MS,
+  GLOBAL_CURSOR,
+  isExpired,
+  keys,
+  TABLE,
+  ttlOf,
+} from './table.js';
 
 /** Options of {@link DynamoGlobalEventLog}. */
 export interface DynamoGlobalEventLogOptions extends DynamoStoreOptions {
@@ -22,7 +30,6 @@ export interface DynamoGlobalEventLogOptions extends DynamoStoreOptions {
   pageSize?: number;
 }
 
-const CURSOR = /^\d{15}#[A-Za-z0-9._\-:~]{1,128}$/;
 /** Sorts after every event id of the same millisecond (ids use A-Z a-z 0-9 . _ - :). */
 const AFTER_ALL_IDS = '~';
 
@@ -38,7 +45,7 @@ export class DynamoGlobalEventLog extends DynamoStore implements GlobalEventLog 
   constructor(options: DynamoGlobalEventLogOptions) {
     super(options);
     this.#retentionMs = options.retentionMs ?? 3_600_000;
-    this.settleMs = options.settleMs ?? 500;
+    this.settleMs = options.settleMs ?? DEFAULT_GLOBAL_SETTLE_MS;
     this.#pageSize = options.pageSize ?? 500;
   }
 
@@ -107,7 +114,7 @@ export class DynamoGlobalEventLog extends DynamoStore implements GlobalEventLog 
   }
 
   isCursor(value: string): boolean {
-    return CURSOR.test(value);
+    return GLOBAL_CURSOR.test(value);
   }
 
   /** Claims the event id; false when an earlier delivery stored the event already. */

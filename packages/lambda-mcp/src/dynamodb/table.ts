@@ -63,6 +63,12 @@ export const keys = {
 /** Width of a global log bucket: one partition per minute of events. */
 export const GLOBAL_BUCKET_MS = 60_000;
 
+/** A global-log cursor: the sort key of an event (`<epoch ms, 15 digits>#<event id>`). */
+export const GLOBAL_CURSOR = /^\d{15}#[A-Za-z0-9._\-:~]{1,128}$/;
+
+/** How far behind the clock global-log readers stay by default, in ms. */
+export const DEFAULT_GLOBAL_SETTLE_MS = 500;
+
 /** Sort-key prefix of session events. */
 export const EVENT_PREFIX = 'EVENT#';
 

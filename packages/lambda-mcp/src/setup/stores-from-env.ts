@@ -2,12 +2,14 @@
 // STORE=memory (default), STORE=dynamodb (SESSION_TABLE_NAME, DYNAMODB_ENDPOINT and the standard AWS SDK
 // configuration) or STORE=dynalite (an embedded DynamoDB with its data in a local folder, no AWS account).
 // STORE_TIMEOUT_MS (default 3000) is the total deadline of each DynamoDB call, retries included.
-// The DynamoDB code and the AWS SDK are imported only when asked for.
+// The DynamoDB code and the AWS SDK are imported only when asked for: on AWS's endpoint with the first store
+// call (deferred-stores.ts), for a local endpoint at start-up, to check its table.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, StoreUnavailableError } from '../errors.js';
 import type { LambdaMcpOptions } from '../options.js';
 import { isInLambda } from '../request-state-key.js';
+import { deferredDynamoStores, sharedLoad } from './deferred-stores.js';
 
 /** The values STORE accepts. */
 export const STORE_KINDS = ['memory', 'dynamodb', 'dynalite'] as const;
@@ -51,55 +53,21 @@ export async function storesFromEnv(
   if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 60_000)) {
     throw new ConfigError(`STORE_TIMEOUT_MS must be a whole number from 100 to 60000; got "${timeout}"`);
   }
-  const dynamo = {
-    ...(await import('../dynamodb/index.js')),
-    ...(await import('../dynamodb/dynalite.js')),
-    ...(await import('../dynamodb/ensure-table.js')),
-  };
   let endpoint = env.DYNAMODB_ENDPOINT?.trim() || undefined;
-  let stopDynalite = async () => {};
   let tableName = env.SESSION_TABLE_NAME?.trim();
+  const dynaliteFolder = kind === 'dynalite' ? resolve(env.DYNALITE_PATH?.trim() || '.data/dynalite') : '';
+  const dynalitePort = Number(env.DYNALITE_PORT ?? 0);
   if (kind === 'dynalite') {
-    const path = resolve(env.DYNALITE_PATH?.trim() || '.data/dynalite');
-    await mkdir(path, { recursive: true });
-    const port = Number(env.DYNALITE_PORT ?? 0);
-    if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    if (!Number.isInteger(dynalitePort) || dynalitePort < 0 || dynalitePort > 65_535) {
       throw new ConfigError(
         `DYNALITE_PORT must be a port number (0 picks a free one); got "${env.DYNALITE_PORT}"`,
       );
     }
-    const running = await dynamo.startDynalite({ path, port });
-    endpoint = running.endpoint;
-    stopDynalite = running.close;
     tableName ||= 'lambda-mcp-local';
-    log(`lambda-mcp: embedded dynalite at ${endpoint}, data in ${path}`);
   }
   if (!tableName) throw new ConfigError('STORE=dynamodb needs SESSION_TABLE_NAME, the DynamoDB table to use');
   if (endpoint && !/^https?:\/\/[^/]/.test(endpoint)) {
     throw new ConfigError(`DYNAMODB_ENDPOINT must be a URL such as http://127.0.0.1:8000; got "${endpoint}"`);
-  }
-
-  const local = dynamo.isLocalEndpoint(endpoint);
-  const client = dynamo.createDynamoClient({
-    ...(endpoint && { endpoint }),
-    ...(timeoutMs !== undefined && { timeoutMs }),
-    // A local DynamoDB accepts any signature; AWS configuration, when present, still wins.
-    ...(local && !env.AWS_REGION && !env.AWS_DEFAULT_REGION && { region: 'us-east-1' }),
-    ...(local &&
-      !env.AWS_ACCESS_KEY_ID &&
-      !env.AWS_PROFILE && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-  });
-  const close = async () => {
-    client.destroy();
-    await stopDynalite();
-  };
-  try {
-    if (local && (await dynamo.ensureLocalTable(client, tableName, endpoint))) {
-      log(`lambda-mcp: created table ${tableName} on ${endpoint} (it was missing)`);
-    }
-  } catch (error) {
-    await close();
-    throw error;
   }
   const retention = env.EVENT_RETENTION_SECONDS?.trim();
   const eventRetentionSeconds = retention ? Number(retention) : undefined;
@@ -107,17 +75,64 @@ export async function storesFromEnv(
     eventRetentionSeconds !== undefined &&
     (!Number.isInteger(eventRetentionSeconds) || eventRetentionSeconds < 60 || eventRetentionSeconds > 86_400)
   ) {
-    await close();
     throw new ConfigError(
       `EVENT_RETENTION_SECONDS must be a whole number from 60 to 86400; got "${retention}"`,
     );
   }
-  const stores = dynamo.createDynamoStores({
-    client,
-    tableName,
-    ...(eventRetentionSeconds !== undefined && { eventRetentionSeconds }),
-    ...(timeoutMs !== undefined && { timeoutMs }),
+
+  let stopDynalite = async () => {};
+  if (kind === 'dynalite') {
+    await mkdir(dynaliteFolder, { recursive: true });
+    const { startDynalite } = await import('../dynamodb/dynalite.js');
+    const running = await startDynalite({ path: dynaliteFolder, port: dynalitePort });
+    endpoint = running.endpoint;
+    stopDynalite = running.close;
+    log(`lambda-mcp: embedded dynalite at ${endpoint}, data in ${dynaliteFolder}`);
+  }
+  // Without DYNAMODB_ENDPOINT (a function on AWS) nothing of the DynamoDB code is imported here.
+  const local =
+    endpoint !== undefined && (await import('../dynamodb/ensure-table.js')).isLocalEndpoint(endpoint);
+  // The AWS SDK and the stores load with the first store call (deferred-stores.ts), except for a local
+  // endpoint: its table is checked (and created when missing) now, which needs them anyway.
+  let client: { destroy(): void } | undefined;
+  const load = sharedLoad(async () => {
+    const dynamo = await import('../dynamodb/index.js');
+    const created = dynamo.createDynamoClient({
+      ...(endpoint && { endpoint }),
+      ...(timeoutMs !== undefined && { timeoutMs }),
+      // A local DynamoDB accepts any signature; AWS configuration, when present, still wins.
+      ...(local && !env.AWS_REGION && !env.AWS_DEFAULT_REGION && { region: 'us-east-1' }),
+      ...(local &&
+        !env.AWS_ACCESS_KEY_ID &&
+        !env.AWS_PROFILE && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    });
+    client = created;
+    return {
+      client: created,
+      stores: dynamo.createDynamoStores({
+        client: created,
+        tableName: tableName as string,
+        ...(eventRetentionSeconds !== undefined && { eventRetentionSeconds }),
+        ...(timeoutMs !== undefined && { timeoutMs }),
+      }),
+    };
   });
+  const close = async () => {
+    client?.destroy();
+    await stopDynalite();
+  };
+  if (local) {
+    try {
+      const { ensureLocalTable } = await import('../dynamodb/ensure-table.js');
+      if (await ensureLocalTable((await load()).client, tableName as string, endpoint)) {
+        log(`lambda-mcp: created table ${tableName} on ${endpoint} (it was missing)`);
+      }
+    } catch (error) {
+      await close();
+      throw error instanceof StoreUnavailableError && error.cause !== undefined ? error.cause : error;
+    }
+  }
+  const stores = deferredDynamoStores(async () => (await load()).stores);
   return {
     kind: kind as EnvStores['kind'],
     options: stores,
