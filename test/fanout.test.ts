@@ -284,4 +284,31 @@ describe('broadcast fan-out on one instance', () => {
     expect(events.filter((e) => e.type === 'session.created')).toHaveLength(1);
     expect(other).not.toBe(watcher);
   });
+
+  it('makes no internal event while no stream is open on the instance to receive it', async () => {
+    const handler = testHandler({ keepAliveMs: 0, internalEvents: true });
+    closers.push(() => handler.close());
+    const session = await openSession(handler, PROTOCOL);
+    const call = await handler.fetch(
+      new Request(URL_, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-session-id': session,
+          'mcp-protocol-version': PROTOCOL,
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 3,
+          method: 'tools/call',
+          params: { name: 'echo', arguments: { text: 'x' } },
+        }),
+      }),
+    );
+    expect(call.status).toBe(200);
+    await call.text();
+    // session.created, tool.started and tool.completed would each have been one publish on the bus.
+    expect(handler.feed.bus.stats()).toMatchObject({ subscribers: 0, published: 0, delivered: 0 });
+  });
 });
