@@ -2,11 +2,12 @@
 // PATH (each call's argv and folder logged as one JSON line; it plays `cdk deploy` and `cdk destroy` from a
 // small state file: a deploy writes the outputs file it is given). Checks that a first and a later deploy are
 // each exactly one cdk call with the same argv and no key (the stack generates MCP_REQUEST_STATE_KEY as its
-// own secret), argument pass-through, the next steps printed for the cognito, external issuer, iam and none
-// outputs, and that a failing build or cdk stops the script with its exit code; and `--dry-run`, which runs
-// no cdk at all and builds nothing, but prints the command lines, the stack, the auth mode and the next steps,
-// with AWS credentials and the network out of reach (no AWS_* variables, a proxy that does not exist). Nothing
-// here calls AWS.
+// own secret), argument pass-through, the next steps and client configuration printed for the cognito,
+// external issuer, iam and none outputs (the configurations themselves: client-configs.test.ts), and that a
+// failing build or cdk stops the script with its exit code; and `--dry-run`, which runs no cdk at all and
+// builds nothing, but prints the command lines, the stack, the auth mode and the next steps (the client
+// configuration included, with placeholders), with AWS credentials and the network out of reach (no AWS_*
+// variables, a proxy that does not exist). Nothing here calls AWS.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -198,6 +199,8 @@ describe('npm run deploy', () => {
         `    -X POST -H 'content-type: application/json' -d '{}' ${URL}`,
     );
     expect(result.stdout).not.toContain('lambda-mcp-client test');
+    expect(result.stdout).toContain('Client configuration: none to paste.');
+    expect(result.stdout).not.toContain('mcpServers');
   });
 
   it('prints the Cognito next steps: the secret command, the token URL and the client-credentials test', async () => {
@@ -221,6 +224,16 @@ describe('npm run deploy', () => {
         '    --user-attributes Name=email,Value=person@example.com Name=email_verified,Value=true',
     );
     expect(result.stdout).toContain('docs/clients.md');
+    // Then the client configuration, filled from the outputs; no secret is an output, so none is printed.
+    expect(result.stdout).toContain(
+      '  export MCP_TOKEN=$(curl -s -u "agentclient1:$SECRET" "https://lambda-mcp-1234.auth.eu-west-1.amazoncognito.com/oauth2/token"',
+    );
+    expect(result.stdout).toContain(`      "lambda-mcp": {\n        "url": ${JSON.stringify(URL)}`);
+    expect(result.stdout).toContain('"CLIENT_ID": "publicclient1"');
+    expect(result.stdout).toContain('"clientId": "publicclient1"');
+    expect(result.stdout.indexOf('Client configuration')).toBeGreaterThan(
+      result.stdout.indexOf('admin-create-user'),
+    );
   });
 
   it('prints a token test for an external issuer, and the warning and a plain test for auth=none', async () => {
@@ -230,8 +243,13 @@ describe('npm run deploy', () => {
     expect(external.stdout).toContain(
       'Auth: tokens of https://login.example.com/ with aud https://mcp.example.',
     );
-    expect(external.stdout).toContain(`  npx lambda-mcp-client test --url ${URL} --token "$TOKEN"`);
+    expect(external.stdout).toContain(
+      `  export MCP_TOKEN=<access token>\n  npx lambda-mcp-client test --url ${URL} --token "$MCP_TOKEN"`,
+    );
     expect(external.stdout).not.toContain('cognito-idp');
+    // The header configurations, with the URL, after the next steps.
+    expect(external.stdout).toContain('Cursor, a token, in ~/.cursor/mcp.json');
+    expect(external.stdout).toContain(`        "url": "${URL}",\n        "headers": {`);
 
     const warning = 'PUBLIC: auth=none, anyone who knows the URL can call every tool';
     const open = await run(['--skip-build', '-c', 'auth=none'], {
@@ -242,6 +260,8 @@ describe('npm run deploy', () => {
     expect(open.stdout).toContain(`WARNING: ${warning}`);
     expect(open.stdout).toContain(`  npx lambda-mcp-client test --url ${URL}\n`);
     expect(open.stdout).not.toContain('--client-credentials');
+    expect(open.stdout).toContain('Cursor, no token needed, in ~/.cursor/mcp.json');
+    expect(open.stdout).not.toContain('Authorization');
   });
 
   it('stops with cdk exit code when cdk fails, without retrying or printing next steps', async () => {
@@ -370,6 +390,11 @@ describe('--dry-run', () => {
     expect(cognito.stdout).toContain('Alarm topic:                 <AlarmTopicArn>');
     expect(cognito.stdout).toContain('--client-id <AgentClientId>');
     expect(cognito.stdout).toContain('--client-credentials "<AgentClientId>:$SECRET"');
+    // The client configuration with the placeholders, its JSON indented with the rest of the next steps.
+    expect(cognito.stdout).toContain('  Cursor, signing in instead, in ~/.cursor/mcp.json');
+    expect(cognito.stdout).toContain('          "url": "<FunctionUrl>",\n          "auth": {');
+    expect(cognito.stdout).toContain('"CLIENT_ID": "<PublicClientId>"');
+    expect(cognito.stdout).toContain('-u "<AgentClientId>:$SECRET" "<TokenUrl>"');
 
     const issuer = await dryRun(['--skip-build', '--context', 'authIssuer=https://login.example.com/']);
     expect(issuer.code, issuer.stderr).toBe(0);
@@ -377,7 +402,7 @@ describe('--dry-run', () => {
       'Auth:   cognito with an external issuer: tokens of https://login.example.com/',
     );
     expect(issuer.stdout).toContain('Alarms: no actions (no -c alarmEmail)');
-    expect(issuer.stdout).toContain('npx lambda-mcp-client test --url <FunctionUrl> --token "$TOKEN"');
+    expect(issuer.stdout).toContain('npx lambda-mcp-client test --url <FunctionUrl> --token "$MCP_TOKEN"');
 
     const open = await dryRun(['--skip-build', '-c', 'auth=none']);
     expect(open.code, open.stderr).toBe(0);

@@ -1,8 +1,9 @@
 // `npm run deploy` and `npm run destroy`: the reference server's stack (infra/) in one command. deploy
 // builds the Lambda bundle (buildLambda), runs one `cdk deploy` without a prompt, passing its own arguments
-// on, and prints the endpoint, the dashboard and the exact commands that come next for the stack's auth mode,
-// read from the stack's outputs. The MRTR signing key (MCP_REQUEST_STATE_KEY) is no concern of it: the stack
-// generates it once as a Secrets Manager secret (infra/lib/request-state-key.ts) and keeps it across deploys.
+// on, and prints the endpoint, the dashboard, the exact commands that come next for the stack's auth mode and
+// the client configuration to paste (scripts/client-configs.ts), read from the stack's outputs. The MRTR
+// signing key (MCP_REQUEST_STATE_KEY) is no concern of it: the stack generates it once as a Secrets Manager
+// secret (infra/lib/request-state-key.ts) and keeps it across deploys.
 // destroy runs `cdk destroy` without a prompt and says what it keeps. TypeScript rather than bash: it calls
 // buildLambda() in-process and reads the outputs file as JSON (no jq), so it needs nothing but Node, and no
 // `aws` CLI at all.
@@ -14,6 +15,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildLambda, formatArtifact, ROOT } from './build-lambda.js';
+import { clientConfigs, type StackOutputs } from './client-configs.js';
+
+export type { StackOutputs } from './client-configs.js';
 
 /** The CDK app's folder: cdk runs there, with its cdk.json. */
 export const INFRA_DIR = join(ROOT, 'infra');
@@ -92,13 +96,11 @@ function runCdk(argv: string[]): Promise<number> {
   });
 }
 
-/** A stack's outputs, by output name. */
-export type StackOutputs = Record<string, string>;
-
 /**
  * What to do after a deploy, from the stack's outputs: the endpoints and the dashboard, then for Cognito the
  * agent client's secret, the token URL and a `lambda-mcp-client test` with client credentials; for an
- * external issuer a test with a token; for IAM a signed request; for none the warning and a plain test.
+ * external issuer a test with a token; for IAM a signed request; for none the warning and a plain test; and
+ * last the client configuration to paste ({@link clientConfigs}: scripts/client-configs.ts).
  *
  * @example
  * nextSteps('LambdaMcp', { FunctionUrl: 'https://abc.lambda-url.eu-west-1.on.aws/', TableName: 't' });
@@ -139,7 +141,8 @@ export function nextSteps(stackName: string, outputs: StackOutputs): string {
       `Auth: tokens of ${outputs.AuthIssuer}${outputs.AuthAudience ? ` with aud ${outputs.AuthAudience}` : ''}.`,
       'Get an access token for this server from that issuer, then:',
       '',
-      `  npx lambda-mcp-client test --url ${url} --token "$TOKEN"`,
+      '  export MCP_TOKEN=<access token>',
+      `  npx lambda-mcp-client test --url ${url} --token "$MCP_TOKEN"`,
     );
   } else if (outputs.PublicEndpointWarning) {
     lines.push(`WARNING: ${outputs.PublicEndpointWarning}`, '', `  npx lambda-mcp-client test --url ${url}`);
@@ -157,7 +160,7 @@ export function nextSteps(stackName: string, outputs: StackOutputs): string {
   if (outputs.HttpApiUrl) {
     lines.push('', `Through the HTTP API: the same with --url ${outputs.HttpApiUrl} (add --timeout 30000).`);
   }
-  lines.push('', 'Connecting Claude Desktop, Cursor, VS Code or the MCP Inspector: docs/clients.md');
+  lines.push('', clientConfigs(outputs));
   return lines.join('\n');
 }
 
@@ -169,10 +172,16 @@ function readOutputs(file: string): [string, StackOutputs] {
   return entry;
 }
 
-/** Builds the bundle into `outDir`/http (default dist/lambda/http), printing its summary. */
-async function build(outDir?: string): Promise<void> {
-  const { artifacts } = await buildLambda({ ...(outDir && { outDir }) });
-  for (const artifact of artifacts) console.log(formatArtifact(artifact));
+/** Builds the bundle into `outDir`/http (default dist/lambda/http), printing its summary; false if it fails. */
+async function build(outDir?: string): Promise<boolean> {
+  try {
+    const { artifacts } = await buildLambda({ ...(outDir && { outDir }) });
+    for (const artifact of artifacts) console.log(formatArtifact(artifact));
+    return true;
+  } catch (error) {
+    console.error(`The Lambda bundle did not build: ${error instanceof Error ? error.message : error}`);
+    return false;
+  }
 }
 
 /**
@@ -188,14 +197,7 @@ export async function deploy(argv: string[]): Promise<number> {
     console.log(deployPlan(args));
     return 0;
   }
-  if (!args.skipBuild) {
-    try {
-      await build(args.outDir);
-    } catch (error) {
-      console.error(`The Lambda bundle did not build: ${error instanceof Error ? error.message : error}`);
-      return 1;
-    }
-  }
+  if (!args.skipBuild && !(await build(args.outDir))) return 1;
   const work = mkdtempSync(join(tmpdir(), 'lambda-mcp-deploy-'));
   try {
     const outputsFile = join(work, 'outputs.json');
@@ -223,14 +225,7 @@ export async function destroy(argv: string[]): Promise<number> {
     return 0;
   }
   const bundle = join(args.outDir ?? join(ROOT, 'dist/lambda'), 'http', 'index.mjs');
-  if (!args.skipBuild && !existsSync(bundle)) {
-    try {
-      await build(args.outDir);
-    } catch (error) {
-      console.error(`The Lambda bundle did not build: ${error instanceof Error ? error.message : error}`);
-      return 1;
-    }
-  }
+  if (!args.skipBuild && !existsSync(bundle) && !(await build(args.outDir))) return 1;
   const code = await runCdk(['cdk', 'destroy', '--force', ...codePath(args), ...args.cdkArgs]);
   if (code !== 0) return code;
   console.log(`\n${AFTER_DESTROY}`);
@@ -275,6 +270,9 @@ export function contextOf(cdkArgs: string[]): Record<string, string> {
   return context;
 }
 
+/** The lines of `text`, each indented by two spaces (empty ones left empty). */
+const indented = (text: string) => text.split('\n').map((line) => (line ? `  ${line}` : line));
+
 /** An argv as one shell line, quoting what the shell would split or expand. */
 function shellLine(argv: string[]): string {
   return argv
@@ -283,12 +281,7 @@ function shellLine(argv: string[]): string {
 }
 
 /** The stack name and auth mode `cdk` would resolve from the arguments, with outputs standing in for real ones. */
-function resolvePlan(args: DeployArgs): {
-  stackName: string;
-  auth: string;
-  description: string;
-  outputs: StackOutputs;
-} {
+function resolvePlan(args: DeployArgs): { stackName: string; description: string; outputs: StackOutputs } {
   const context = contextOf(args.cdkArgs);
   const stackName = context.stackName || 'LambdaMcp';
   const auth = context.auth || 'cognito';
@@ -320,7 +313,7 @@ function resolvePlan(args: DeployArgs): {
     outputs.PublicEndpointWarning = 'PUBLIC: auth=none, anyone who knows the URL can call every tool';
   }
   if (context.alarmEmail) outputs.AlarmTopicArn = '<AlarmTopicArn>';
-  return { stackName, auth, description, outputs };
+  return { stackName, description, outputs };
 }
 
 /**
@@ -349,18 +342,14 @@ export function deployPlan(args: DeployArgs): string {
     'It would run, in infra/:',
     '',
     `  ${deployLine}`,
-  ];
-  lines.push(
     '',
     'once, on the first deploy as on every later one. MCP_REQUEST_STATE_KEY is no parameter: the stack generates',
     'it once as a Secrets Manager secret (output RequestStateKeySecretArn) and keeps it across deploys.',
-  );
-  lines.push('', 'Then it would print (values from the stack outputs):', '');
-  lines.push(
-    ...nextSteps(stackName, outputs)
-      .split('\n')
-      .map((line) => (line ? `  ${line}` : line)),
-  );
+    '',
+    'Then it would print (values from the stack outputs):',
+    '',
+    ...indented(nextSteps(stackName, outputs)),
+  ];
   return lines.join('\n');
 }
 
@@ -389,7 +378,7 @@ export function destroyPlan(args: DeployArgs): string {
     '',
     'Then it would print:',
     '',
-    ...AFTER_DESTROY.split('\n').map((line) => (line ? `  ${line}` : line)),
+    ...indented(AFTER_DESTROY),
   ].join('\n');
 }
 
