@@ -1,19 +1,22 @@
 // The operator's CloudWatch alarms of McpStack, beside its dashboard (lib/dashboard.ts): errors of each function
 // (Lambda `Errors`: invocations that threw or timed out) and, with the HTTP API, its `5xx` responses; throttles
-// of each function and of the session table; and, with the SNS topic, a non-empty dead-letter queue. The 5xx
-// rate of the server's own EMF `Errors` is not among them: its HTTP status is a dimension value (`Code`), and
-// an alarm cannot sum over dimension values (SEARCH is not allowed in alarms). Every alarm treats missing data
-// as not breaching (no traffic is no trouble). With `alarmEmail` an SNS topic with that e-mail subscription is
-// every alarm's action (output AlarmTopicArn); without it the alarms have no actions. Plain CloudFormation
-// resources (L1) so that template.yaml declares the same; infra/test compares the two.
+// of each function and of the session table; the rate of the server's own 5xx answers; and, with the SNS topic,
+// a non-empty dead-letter queue. The 5xx rate is metric math over the server's EMF `ServerErrors` (one per
+// answer with status >= 500, under the `service` dimension alone, examples/aws-monitor/src/observability.ts)
+// and the Lambda `Invocations` of the functions that serve HTTP: its EMF `Errors` cannot serve, as the status
+// there is a dimension value (`Code`) and an alarm cannot sum over dimension values (no SEARCH in alarms).
+// Every alarm treats missing data as not breaching (no traffic is no trouble). With `alarmEmail` an SNS topic
+// with that e-mail subscription is every alarm's action (output AlarmTopicArn); without it the alarms have no
+// actions. Plain CloudFormation resources (L1) so that template.yaml declares the same; infra/test compares
+// the two.
 import { CfnOutput, type Stack } from 'aws-cdk-lib';
 import { CfnAlarm, type CfnAlarmProps } from 'aws-cdk-lib/aws-cloudwatch';
 import { CfnTopic } from 'aws-cdk-lib/aws-sns';
-import type { DashboardTargets } from './dashboard.js';
+import { type DashboardTargets, METRICS_NAMESPACE } from './dashboard.js';
 
 /** What the alarms watch (the dashboard's targets), and where they send their notifications. */
 export interface AlarmTargets
-  extends Pick<DashboardTargets, 'functionName' | 'tableName' | 'httpApi' | 'sns'> {
+  extends Pick<DashboardTargets, 'serviceName' | 'functionName' | 'tableName' | 'httpApi' | 'sns'> {
   /** An e-mail address to notify: creates the alarm topic with its subscription. Default none. */
   alarmEmail?: string;
 }
@@ -30,14 +33,25 @@ export const ERRORS_THRESHOLD = 5;
 /** HTTP API 5xx responses in one period that raise its alarm. */
 export const HTTP_5XX_THRESHOLD = 5;
 
+/** The server's 5xx answers, in percent of its HTTP functions' invocations, that raise the 5xx-rate alarm. */
+export const SERVER_5XX_RATE_THRESHOLD = 5;
+
+/**
+ * Invocations in one period below which the 5xx-rate alarm counts the rate as 0: one failure among three
+ * requests is no outage.
+ */
+export const SERVER_5XX_MIN_INVOCATIONS = 20;
+
 /** One metric of a namespace, by one dimension. */
 type Metric = { namespace: string; name: string; dimension: string; value: string; stat: string };
 
 /**
- * Adds the alarms and, with `alarmEmail`, the alarm topic (and its `AlarmTopicArn` output) to `stack`.
+ * Adds the alarms and, with `alarmEmail`, the alarm topic (and its `AlarmTopicArn` output) to `stack`;
+ * returns the alarms in the order they were added.
  *
  * @example
- * addAlarms(this, { functionName: fn.functionName, tableName: table.tableName, alarmEmail: 'ops@example.com' });
+ * const alarms = addAlarms(this, { serviceName: 'aws-monitor', functionName, tableName, alarmEmail });
+ * alarms.map((alarm) => alarm.attrArn); // the dashboard's alarm widget lists them
  */
 export function addAlarms(stack: Stack, targets: AlarmTargets): CfnAlarm[] {
   let actions: string[] | undefined;
@@ -92,19 +106,34 @@ export function addAlarms(stack: Stack, targets: AlarmTargets): CfnAlarm[] {
       { metric: lambda(fn, 'Throttles') },
     ),
   ];
-  const table = (id: string, name: string) => ({
+  const metricStat = (id: string, metric: Metric) => ({
     id,
     returnData: false,
     metricStat: {
       metric: {
-        namespace: 'AWS/DynamoDB',
-        metricName: name,
-        dimensions: [{ name: 'TableName', value: targets.tableName }],
+        namespace: metric.namespace,
+        metricName: metric.name,
+        dimensions: [{ name: metric.dimension, value: metric.value }],
       },
       period: ALARM_PERIOD,
-      stat: 'Sum',
+      stat: metric.stat,
     },
   });
+  const table = (id: string, name: string) =>
+    metricStat(id, {
+      namespace: 'AWS/DynamoDB',
+      name,
+      dimension: 'TableName',
+      value: targets.tableName,
+      stat: 'Sum',
+    });
+  // The functions that answer HTTP requests: the streaming one, and the buffered one with the HTTP API.
+  const invocations = [
+    metricStat('invocations', lambda(targets.functionName, 'Invocations')),
+    ...(targets.httpApi
+      ? [metricStat('httpApiInvocations', lambda(targets.httpApi.functionName, 'Invocations'))]
+      : []),
+  ];
 
   const alarms = [
     ...functionAlarms('McpFunction', 'Streaming function (Function URL)', targets.functionName),
@@ -122,6 +151,35 @@ export function addAlarms(stack: Stack, targets: AlarmTargets): CfnAlarm[] {
             returnData: true,
           },
         ],
+      },
+    ),
+    alarm(
+      'Server5xxRateAlarm',
+      `Server: ${SERVER_5XX_RATE_THRESHOLD}% or more of the invocations in 5 minutes answered with a 5xx status (its EMF ServerErrors over Lambda Invocations, from ${SERVER_5XX_MIN_INVOCATIONS} invocations up). See the dashboard's 5xx request lines.`,
+      {
+        metrics: [
+          metricStat('errors', {
+            namespace: METRICS_NAMESPACE,
+            name: 'ServerErrors',
+            dimension: 'service',
+            value: targets.serviceName,
+            stat: 'Sum',
+          }),
+          ...invocations,
+          {
+            id: 'requests',
+            expression: invocations.map((metric) => `FILL(${metric.id}, 0)`).join(' + '),
+            label: 'Invocations of the functions that serve HTTP',
+            returnData: false,
+          },
+          {
+            id: 'rate',
+            expression: `IF(requests >= ${SERVER_5XX_MIN_INVOCATIONS}, 100 * FILL(errors, 0) / requests, 0)`,
+            label: 'Server 5xx answers (% of invocations)',
+            returnData: true,
+          },
+        ],
+        threshold: SERVER_5XX_RATE_THRESHOLD,
       },
     ),
   ];

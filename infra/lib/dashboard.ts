@@ -1,10 +1,11 @@
-// The operator's CloudWatch dashboard of McpStack: the server's own EMF metrics (namespace LambdaMcp, as
-// examples/aws-monitor/src/observability.ts emits them: Requests by Method and Era, Errors by Code,
-// ToolLatency by Tool, ColdStart by function_name, each also under the `service` dimension Powertools adds),
-// Lambda invocations, errors, throttles, concurrency and duration of each function, the session table's
-// consumed capacity and throttles, the HTTP API and the SNS topic with its dead-letter queue when they exist,
-// and a Logs Insights table of the 5xx request lines. A plain CloudFormation resource (L1) with the body
-// written out here, so that template.yaml can declare the same body; infra/test compares the two as JSON.
+// The operator's CloudWatch dashboard of McpStack: the state of every alarm of the stack (lib/alarms.ts), the
+// server's own EMF metrics (namespace LambdaMcp, as examples/aws-monitor/src/observability.ts emits them:
+// Requests by Method and Era, Errors by Code, ServerErrors (its 5xx answers), ToolLatency by Tool, ColdStart
+// by function_name, each also under the `service` dimension Powertools adds), Lambda invocations, errors,
+// throttles, concurrency and duration of each function, the session table's consumed capacity and
+// throttles, the HTTP API and the SNS topic with its dead-letter queue when they exist, and a Logs Insights
+// table of the 5xx request lines. A plain CloudFormation resource (L1) with the body written out here, so
+// that template.yaml can declare the same body; infra/test compares the two as JSON.
 import { Aws, CfnOutput, type Stack } from 'aws-cdk-lib';
 import { CfnDashboard } from 'aws-cdk-lib/aws-cloudwatch';
 
@@ -28,10 +29,17 @@ export interface DashboardTargets {
   httpApi?: { apiId: string; functionName: string };
   /** With the SNS topic: the topic's and the dead-letter queue's names. */
   sns?: { topicName: string; queueName: string };
+  /** The ARNs of the stack's alarms, in the order the alarm widget lists them. */
+  alarmArns: string[];
 }
 
 /** One widget of a dashboard body (see "Dashboard body structure" in the CloudWatch API reference). */
-type Widget = { type: 'metric' | 'log' | 'text'; width: number; height: number; properties: object };
+type Widget = {
+  type: 'alarm' | 'metric' | 'log' | 'text';
+  width: number;
+  height: number;
+  properties: object;
+};
 
 /** One row of a widget's `metrics`: namespace, name, dimension name/value pairs, then rendering options. */
 type MetricRow = (string | Record<string, string | number>)[];
@@ -45,7 +53,7 @@ const PERIOD = 300;
  *
  * @example
  * const body = dashboardBody({ serviceName: 'aws-monitor', functionName: fn.functionName, ... });
- * body.widgets.map((widget) => widget.type); // ['text', 'metric', ..., 'log']
+ * body.widgets.map((widget) => widget.type); // ['text', 'alarm', 'metric', ..., 'log']
  */
 export function dashboardBody(targets: DashboardTargets): { widgets: Widget[] } {
   const region = Aws.REGION;
@@ -97,13 +105,30 @@ export function dashboardBody(targets: DashboardTargets): { widgets: Widget[] } 
       width: 24,
       height: 2,
       properties: {
-        markdown: `## lambda-mcp: ${Aws.STACK_NAME}\nRequests, errors, tool latency and cold starts are the server's EMF metrics (namespace ${METRICS_NAMESPACE}, service ${targets.serviceName}: every stack of that service in this region); the rest are this stack's functions, table and log group.`,
+        markdown: `## lambda-mcp: ${Aws.STACK_NAME}\nRequests, errors, server 5xx answers, tool latency and cold starts are the server's EMF metrics (namespace ${METRICS_NAMESPACE}, service ${targets.serviceName}: every stack of that service in this region); the rest are this stack's alarms, functions, table and log group.`,
       },
     },
-    graph('MCP requests by method and era (sum)', [search('requests', 'Requests', 'Era,Method', 'Sum')]),
-    graph('MCP errors by code: JSON-RPC code or HTTP status (sum)', [
-      search('errors', 'Errors', 'Code', 'Sum'),
-    ]),
+    {
+      type: 'alarm',
+      width: 24,
+      height: 3,
+      properties: {
+        title: 'Alarms (in alarm first)',
+        alarms: targets.alarmArns,
+        sortBy: 'stateUpdatedTimestamp',
+      },
+    },
+    graph('MCP requests by method and era (sum)', [search('requests', 'Requests', 'Era,Method', 'Sum')], 8),
+    graph(
+      'MCP errors by code: JSON-RPC code or HTTP status (sum)',
+      [search('errors', 'Errors', 'Code', 'Sum')],
+      8,
+    ),
+    graph(
+      "Server 5xx answers (sum; the 5xx-rate alarm's numerator)",
+      [[METRICS_NAMESPACE, 'ServerErrors', 'service', targets.serviceName, { stat: 'Sum' }]],
+      8,
+    ),
     graph('Tool latency by tool (p99, ms)', [search('toolLatency', 'ToolLatency', 'Tool', 'p99')]),
     graph('Cold starts by function (sum)', [search('coldStarts', 'ColdStart', 'function_name', 'Sum')]),
     ...lambdaWidgets('Streaming function (Function URL)', targets.functionName),
@@ -182,7 +207,8 @@ export function dashboardBody(targets: DashboardTargets): { widgets: Widget[] } 
  * Adds the dashboard (named by CloudFormation) and its `DashboardUrl` output to `stack`.
  *
  * @example
- * addDashboard(this, { serviceName: 'aws-monitor', functionName: fn.functionName, tableName, logGroupName });
+ * const alarms = addAlarms(this, targets);
+ * addDashboard(this, { ...targets, alarmArns: alarms.map((alarm) => alarm.attrArn) });
  */
 export function addDashboard(stack: Stack, targets: DashboardTargets): CfnDashboard {
   const dashboard = new CfnDashboard(stack, DASHBOARD_ID, {

@@ -361,7 +361,8 @@ export class McpStack extends Stack {
 
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The session table' });
 
-    // The operator's dashboard (lib/dashboard.ts) with its DashboardUrl output, and the alarms (lib/alarms.ts).
+    // The alarms (lib/alarms.ts), and the operator's dashboard (lib/dashboard.ts, with its DashboardUrl output)
+    // showing their states.
     const targets = {
       serviceName: server.serviceName,
       functionName: this.fn.functionName,
@@ -376,7 +377,7 @@ export class McpStack extends Stack {
           sns: { topicName: this.topic.topicName, queueName: this.deadLetterQueue.queueName },
         }),
     };
-    addDashboard(this, targets);
-    addAlarms(this, { ...targets, ...(props.alarmEmail && { alarmEmail: props.alarmEmail }) });
+    const alarms = addAlarms(this, { ...targets, ...(props.alarmEmail && { alarmEmail: props.alarmEmail }) });
+    addDashboard(this, { ...targets, alarmArns: alarms.map((alarm) => alarm.attrArn) });
   }
 }

@@ -1,8 +1,10 @@
 // What the operator's alarms must be in both templates (stack.test.ts, sam-template.test.ts): errors and
-// throttles of each function, the session table's read and write throttles summed, the HTTP API's 5xx with
-// httpApi, a non-empty dead-letter queue with sns, each over 5 minutes with missing data not breaching, and
-// with an alarm e-mail the topic (an e-mail subscription) every alarm notifies plus its AlarmTopicArn output.
-// Written out here, not taken from infra/lib/alarms.ts, so that a change there has to be made on purpose.
+// throttles of each function, the session table's read and write throttles summed, the server's 5xx rate (its
+// EMF ServerErrors over the Invocations of every function that serves HTTP, from 20 invocations up, 5%), the
+// HTTP API's 5xx with httpApi, a non-empty dead-letter queue with sns, each over 5 minutes with missing data
+// not breaching, and with an alarm e-mail the topic (an e-mail subscription) every alarm notifies plus its
+// AlarmTopicArn output. Written out here, not taken from infra/lib/alarms.ts, so that a change there has to
+// be made on purpose.
 import { expect } from 'vitest';
 import { type CfnTemplate, IDS, render } from './expectations.js';
 
@@ -67,6 +69,17 @@ export function expectAlarms(
     McpFunctionErrorsAlarm: lambda(IDS.function, 'Errors', 5),
     McpFunctionThrottlesAlarm: lambda(IDS.function, 'Throttles', 1),
     SessionTableThrottlesAlarm: `${table('reads', 'ReadThrottleEvents')}; ${table('writes', 'WriteThrottleEvents')}; throttles=FILL(reads, 0) + FILL(writes, 0) (returned) >= 1 per 1`,
+    Server5xxRateAlarm: [
+      'errors=LambdaMcp ServerErrors service=aws-monitor Sum/300',
+      `invocations=AWS/Lambda Invocations FunctionName={{${IDS.function}}} Sum/300`,
+      ...(httpApi
+        ? [
+            `httpApiInvocations=AWS/Lambda Invocations FunctionName={{${IDS.httpApiFunction}}} Sum/300`,
+            'requests=FILL(invocations, 0) + FILL(httpApiInvocations, 0)',
+          ]
+        : ['requests=FILL(invocations, 0)']),
+      'rate=IF(requests >= 20, 100 * FILL(errors, 0) / requests, 0) (returned) >= 5 per 1',
+    ].join('; '),
     ...(httpApi && {
       McpHttpApiFunctionErrorsAlarm: lambda(IDS.httpApiFunction, 'Errors', 5),
       McpHttpApiFunctionThrottlesAlarm: lambda(IDS.httpApiFunction, 'Throttles', 1),

@@ -1,5 +1,6 @@
-// What the operator's dashboard must show in both templates (stack.test.ts, sam-template.test.ts): the
-// server's EMF metrics by the dimensions examples/aws-monitor/src/observability.ts emits, each function's
+// What the operator's dashboard must show in both templates (stack.test.ts, sam-template.test.ts): the state
+// of every alarm of the template (an alarm widget, first after the title), the server's EMF metrics by the
+// dimensions examples/aws-monitor/src/observability.ts emits (ServerErrors beside Errors), each function's
 // Lambda metrics, the table's capacity and throttles, the HTTP API's and the topic's widgets only when they
 // exist, the Logs Insights query of the 5xx request lines, and the DashboardUrl output. Written out here, not
 // taken from infra/lib/dashboard.ts, so that a change there has to be made on purpose.
@@ -23,6 +24,10 @@ export interface DashboardContents {
   queries: string[];
   /** The regions the widgets read from. */
   regions: string[];
+  /** The alarm widgets' alarms, one list per widget, as ARN references (`{{Id.Arn}}`). */
+  alarms: string[][];
+  /** Every widget's type, width and height, in order (`metric 12x6`). */
+  layout: string[];
 }
 
 /** The dashboard of `template` (its one AWS::CloudWatch::Dashboard, by id), its body parsed. */
@@ -30,13 +35,23 @@ export function dashboardContents(template: CfnTemplate): DashboardContents {
   const [id, resource] = only(template, 'AWS::CloudWatch::Dashboard');
   expect(id).toBe(DASHBOARD_ID);
   const body = render(resource.Properties) as { DashboardBody: { widgets: Record<string, unknown>[] } };
-  const contents: DashboardContents = { searches: [], metrics: [], queries: [], regions: [] };
+  const contents: DashboardContents = {
+    searches: [],
+    metrics: [],
+    queries: [],
+    regions: [],
+    alarms: [],
+    layout: [],
+  };
   for (const widget of body.DashboardBody.widgets) {
     const properties = widget.properties as {
       metrics?: unknown[][];
       query?: string;
       region?: string;
+      alarms?: string[];
     };
+    contents.layout.push(`${widget.type} ${widget.width}x${widget.height}`);
+    if (properties.alarms) contents.alarms.push(properties.alarms);
     if (properties.region) contents.regions.push(properties.region);
     if (properties.query) contents.queries.push(properties.query);
     for (const row of properties.metrics ?? []) {
@@ -73,13 +88,27 @@ const lambdaMetrics = (fn: string) =>
   });
 
 /**
- * Checks the operator's dashboard: the EMF metrics (Requests by Method and Era, Errors by Code, ToolLatency
- * by Tool, ColdStart by function name), Lambda duration, errors, throttles and concurrency of each function,
- * the table's consumed capacity and throttles, the HTTP API's requests with `httpApi`, the topic and its
- * dead-letter queue with `sns`, and the Logs Insights query of the 5xx request lines, in the stack's region.
+ * Checks the operator's dashboard: the alarm widget with every alarm, the EMF metrics (Requests by Method and
+ * Era, Errors by Code, ServerErrors by service, ToolLatency by Tool, ColdStart by function name), Lambda
+ * duration, errors, throttles and concurrency of each function, the table's consumed capacity and throttles,
+ * the HTTP API's requests with `httpApi`, the topic and its dead-letter queue with `sns`, and the Logs
+ * Insights query of the 5xx request lines, in the stack's region.
  */
 export function expectDashboard(template: CfnTemplate, { httpApi = false, sns = false } = {}): void {
   const contents = dashboardContents(template);
+  // One alarm widget listing every alarm of the template, in the order they are declared.
+  const alarmIds = Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::CloudWatch::Alarm')
+    .map(([id]) => id);
+  expect(alarmIds).toContain('Server5xxRateAlarm');
+  expect(contents.alarms).toEqual([alarmIds.map((id) => `{{${id}.Arn}}`)]);
+  expect(contents.layout.slice(0, 5)).toEqual([
+    'text 24x2',
+    'alarm 24x3',
+    'metric 8x6',
+    'metric 8x6',
+    'metric 8x6',
+  ]);
   expect(contents.searches).toEqual([
     emfSearch('Requests', 'Era,Method', 'Sum'),
     emfSearch('Errors', 'Code', 'Sum'),
@@ -89,6 +118,7 @@ export function expectDashboard(template: CfnTemplate, { httpApi = false, sns = 
   ]);
   const table = (name: string) => `AWS/DynamoDB ${name} TableName={{SessionTable}} Sum`;
   expect(contents.metrics).toEqual([
+    'LambdaMcp ServerErrors service=aws-monitor Sum',
     ...lambdaMetrics(IDS.function),
     table('ConsumedReadCapacityUnits'),
     table('ConsumedWriteCapacityUnits'),

@@ -5,12 +5,14 @@
 // dead-letter queue, the function's on-failure destination) are as documented, and the role holds exactly the
 // statements in expectations.ts (no wildcard actions, data actions only on the table and its index,
 // sns:Publish only on the topic, sqs:SendMessage only on the queue, lambda:InvokeFunction only on the
-// buffered function's own ARN), and the operator's dashboard shows what the server, the functions, the table,
-// the HTTP API and the topic report.
+// buffered function's own ARN), the operator's dashboard shows what the server, the functions, the table,
+// the HTTP API and the topic report (and every alarm's state), and the alarms (the server's 5xx rate among
+// them) are those of alarms.ts.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SERVER_5XX_MIN_INVOCATIONS, SERVER_5XX_RATE_THRESHOLD } from '../lib/alarms.js';
 import { type AuthProps, DEFAULT_CALLBACK_URLS } from '../lib/auth.js';
 import type { McpStackProps } from '../lib/mcp-stack.js';
 import { ALARM_EMAIL, expectAlarms } from './alarms.js';
@@ -352,6 +354,31 @@ describe('McpStack: dashboard', () => {
   it('names the service the stack configures in the EMF searches', () => {
     const { searches } = dashboardContents(synthesize({ server: { serviceName: 'billing-mcp' } }));
     expect(searches.slice(0, 4).every((search) => search.includes('service="billing-mcp"'))).toBe(true);
+    const { metrics } = dashboardContents(synthesize({ server: { serviceName: 'billing-mcp' } }));
+    expect(metrics[0]).toBe('LambdaMcp ServerErrors service=billing-mcp Sum');
+  });
+
+  it('lists every alarm in one alarm widget, right under the title', () => {
+    const body = render(template.Resources.McpDashboard?.Properties) as {
+      DashboardBody: { widgets: { type: string; properties: Record<string, unknown> }[] };
+    };
+    const [title, alarms] = body.DashboardBody.widgets;
+    expect(title?.type).toBe('text');
+    expect(alarms).toEqual({
+      type: 'alarm',
+      width: 24,
+      height: 3,
+      properties: {
+        title: 'Alarms (in alarm first)',
+        alarms: [
+          '{{McpFunctionErrorsAlarm.Arn}}',
+          '{{McpFunctionThrottlesAlarm.Arn}}',
+          '{{SessionTableThrottlesAlarm.Arn}}',
+          '{{Server5xxRateAlarm.Arn}}',
+        ],
+        sortBy: 'stateUpdatedTimestamp',
+      },
+    });
   });
 });
 
@@ -364,6 +391,29 @@ describe('McpStack: alarms', () => {
     for (const props of [{ httpApi: true }, { sns: true }, { httpApi: true, sns: true }]) {
       expectAlarms(synthesize(props), props);
     }
+  });
+
+  it("alarms on the server's 5xx rate: ServerErrors of its service over the HTTP functions' invocations", () => {
+    const rate = (t: CfnTemplate) => t.Resources.Server5xxRateAlarm?.Properties ?? {};
+    expect(SERVER_5XX_RATE_THRESHOLD).toBe(5);
+    expect(SERVER_5XX_MIN_INVOCATIONS).toBe(20);
+    expect(rate(template)).toMatchObject({
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: SERVER_5XX_RATE_THRESHOLD,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    // Metric math only: no metric of its own, exactly one series returned (the rate, in percent).
+    for (const key of ['MetricName', 'Namespace', 'Statistic', 'Period', 'Dimensions']) {
+      expect(rate(template), key).not.toHaveProperty(key);
+    }
+    const metrics = rate(template).Metrics as { Id: string; ReturnData: boolean; Expression?: string }[];
+    expect(metrics.filter((metric) => metric.ReturnData).map((metric) => metric.Id)).toEqual(['rate']);
+    expect(String(rate(template).AlarmDescription)).toMatch(/^Server: 5% or more of the invocations/);
+    // The `service` dimension follows the server's configured name.
+    const billing = synthesize({ server: { serviceName: 'billing-mcp' } });
+    const [errors] = rate(billing).Metrics as { MetricStat: { Metric: { Dimensions: unknown } } }[];
+    expect(errors?.MetricStat.Metric.Dimensions).toEqual([{ Name: 'service', Value: 'billing-mcp' }]);
   });
 
   it('with alarmEmail, notifies an e-mail topic from every alarm and outputs its ARN', () => {

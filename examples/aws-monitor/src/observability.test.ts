@@ -1,9 +1,11 @@
 // What the reference server's Powertools observability writes, captured at process.stdout/stderr: the JSON
-// request log line, the EMF metric lines (requests, errors, tool latency, cold start) inside a simulated
-// Lambda environment, the SEP-414 client trace on the log line and the request subsegment, and local output.
+// request log line, the EMF metric lines (requests, errors, server errors, tool latency, cold start) inside a
+// simulated Lambda environment, the SEP-414 client trace on the log line and the request subsegment, and
+// local output.
 
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { MemorySessionStore, StoreUnavailableError } from 'lambda-mcp';
 import { toLambdaHandler } from 'lambda-mcp/lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { httpApiEvent } from '../../../packages/lambda-mcp/src/adapters/lambda/fixtures.js';
@@ -249,6 +251,7 @@ describe('inside Lambda (simulated environment)', () => {
     });
     expect(emfWith('ColdStart', from)).toEqual([]);
     expect(emfWith('Errors')).toEqual([]);
+    expect(emfWith('ServerErrors')).toEqual([]);
   });
 
   it('counts an unknown session (404, -32001) under Errors with its code, and logs it at WARN', async () => {
@@ -289,6 +292,44 @@ describe('inside Lambda (simulated environment)', () => {
       },
     ]);
     expect(emfWith('Requests')[0]).toMatchObject({ Method: 'tools/list', Era: 'legacy', Requests: 1 });
+    // A 4xx is the client's: no ServerErrors.
+    expect(emfWith('ServerErrors')).toEqual([]);
+  });
+
+  it('counts a 5xx answer (a failing store: 503) once under ServerErrors, by service alone', async () => {
+    class DeadStore extends MemorySessionStore {
+      override async get(): Promise<undefined> {
+        throw new StoreUnavailableError('DynamoDB GetItem failed: timeout');
+      }
+    }
+    const { lambda } = await build({ sessionStore: new DeadStore() });
+    const response = await invoke(
+      lambda,
+      'req-503',
+      { jsonrpc: '2.0', id: 4, method: 'tools/list' },
+      { 'mcp-session-id': 'abc', 'mcp-protocol-version': '2025-11-25' },
+    );
+    expect(response.statusCode).toBe(503);
+    expect(requestLogs().map(({ json }) => [json?.level, json?.status])).toEqual([['ERROR', 503]]);
+    expect(emfWith('ServerErrors')).toEqual([
+      {
+        _aws: {
+          Timestamp: expect.any(Number),
+          CloudWatchMetrics: [
+            {
+              Namespace: 'LambdaMcp',
+              Dimensions: [['service']],
+              Metrics: [{ Name: 'ServerErrors', Unit: 'Count' }],
+            },
+          ],
+        },
+        service: 'aws-monitor',
+        ServerErrors: 1,
+      },
+    ]);
+    // Still counted under Errors by its JSON-RPC code, and as a request.
+    expect(emfWith('Errors')).toMatchObject([{ Code: '-32603', Errors: 1 }]);
+    expect(emfWith('Requests')).toMatchObject([{ Method: 'tools/list', Era: 'legacy', Requests: 1 }]);
   });
 
   it("logs the client's W3C trace (SEP-414) and records it on the request's X-Ray subsegment", async () => {

@@ -1,6 +1,7 @@
 // Observability with Powertools for AWS Lambda: one structured log line per request, EMF metrics (requests,
-// errors, tool latency, cold starts), X-Ray subsegments per invocation and per AWS call, and the client's W3C
-// trace context (SEP-414 `_meta.traceparent`) recorded so both traces can be joined. Locally: readable logs.
+// errors by code, server errors (5xx answers), tool latency, cold starts), X-Ray subsegments per invocation
+// and per AWS call, and the client's W3C trace context (SEP-414 `_meta.traceparent`) recorded so both traces
+// can be joined. Locally: readable logs.
 // The Powertools tracer and the X-Ray SDK under it (~120 KiB) load with the first invocation X-Ray samples,
 // not at start: an unsampled invocation records nothing, so a cold start without a sampled trace skips them.
 
@@ -168,6 +169,11 @@ export function createObservability(
         .singleMetric()
         .addDimension('Code', String(record.errorCode ?? record.status))
         .addMetric('Errors', MetricUnit.Count, 1);
+    }
+    // The server's own 5xx answers, under the `service` dimension alone: one series an alarm can divide by
+    // the functions' invocations (the 5xx-rate alarm of infra/lib/alarms.ts), as Errors by Code is not.
+    if (record.status >= 500) {
+      metrics.singleMetric().addMetric('ServerErrors', MetricUnit.Count, 1);
     }
     // Latency of tool calls that reached the server, not of calls refused before (unknown session, 403...).
     if (record.rpcMethod === 'tools/call' && record.status < 400) {
