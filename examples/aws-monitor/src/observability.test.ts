@@ -83,6 +83,9 @@ afterEach(async () => {
   Object.assign(process.env, savedEnv);
 });
 
+/** The next turn of the event loop, after which deferred request lines are written. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Everything written since `from`, one entry per line, JSON lines parsed. */
 function lines(from = 0) {
   return output
@@ -434,6 +437,7 @@ describe('locally', () => {
       }),
     );
     expect(response.status).toBe(200);
+    await nextTurn(); // the request line is written after the response (deferRequestLogs)
     expect(requestLogs().map(({ json }) => json)).toEqual([
       {
         level: 'INFO',
@@ -479,6 +483,7 @@ describe('locally', () => {
       'mcp-session-id': init.headers.get('mcp-session-id') as string,
       'mcp-protocol-version': '2025-11-25',
     };
+    await nextTurn();
     const from = output.length;
     await send(
       {
@@ -490,6 +495,7 @@ describe('locally', () => {
       session,
     );
     await send({ jsonrpc: '2.0', id: 3, method: `m${huge}` }, session);
+    await nextTurn();
     const logged = [...requestLogs(0).slice(0, 1), ...requestLogs(from)];
     expect(logged).toHaveLength(3);
     for (const { line } of logged) expect(line.length).toBeLessThan(2048);
@@ -540,11 +546,33 @@ describe('locally', () => {
     ];
     for (const status of statuses) expect(status).toBeGreaterThanOrEqual(400);
     for (const status of statuses) expect(status).toBeLessThan(500);
+    await nextTurn();
     const logged = lines().filter(({ json }) => json !== undefined);
     // One WARN request line per refusal, and nothing else: no ERROR line, no stack.
     expect(logged.map(({ json }) => [json?.level, json?.message])).toEqual(
       statuses.map(() => ['WARN', 'request']),
     );
+  });
+
+  it('writes request lines after the response has gone out, in order; flush() and Lambda write at once', async () => {
+    setTTY(false);
+    const { app } = await build();
+    const put = () => app.handler.fetch(new Request('http://127.0.0.1/mcp', { method: 'PUT' }));
+    expect((await put()).status).toBe(405);
+    expect((await put()).status).toBe(405);
+    // Both answers are back and neither line is written yet: the synchronous write is off the client's path.
+    expect(requestLogs()).toEqual([]);
+    await nextTurn();
+    expect(requestLogs().map(({ json }) => json?.status)).toEqual([405, 405]);
+    await put();
+    app.observability.flush(); // what close() calls: nothing queued is lost at shutdown
+    expect(requestLogs()).toHaveLength(3);
+    // Inside Lambda a frozen sandbox would hold a queued line back to the next invocation: written at once.
+    process.env.AWS_LAMBDA_FUNCTION_NAME = 'obs-test';
+    const inLambda = await build();
+    const from = output.length;
+    await inLambda.app.handler.fetch(new Request('http://127.0.0.1/mcp', { method: 'PUT' }));
+    expect(requestLogs(from)).toHaveLength(1);
   });
 
   it('emits EMF when POWERTOOLS_METRICS_DISABLED=false asks for it', async () => {
@@ -562,6 +590,7 @@ describe('locally', () => {
     process.env.NO_COLOR = '1';
     const { app } = await build();
     await app.handler.fetch(new Request('http://127.0.0.1/mcp', { method: 'PUT' }));
+    await nextTurn();
     const printed = lines();
     expect(printed).toHaveLength(1);
     expect(printed[0]?.stream).toBe('stderr');
