@@ -1,9 +1,11 @@
 // The `lambda_diagnostics` tool: real figures of the instance serving the request (cold or warm start,
 // counters, memory, the Lambda context, runtime, a timed probe of the session store, open event streams).
 // Environment output is an allow-list, and even listed values are withheld when they look like secrets.
+
 import { performance } from 'node:perf_hooks';
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { LambdaMcpContext } from 'lambda-mcp';
+import { cachedJsonSchema } from 'lambda-mcp';
 import * as z from 'zod/v4';
 import type { AwsMonitorDeps } from './app.js';
 import { withoutEndpoints } from './monitor/errors.js';
@@ -121,6 +123,9 @@ export const DiagnosticsOutput = z.object({
 /** What `lambda_diagnostics` answers. */
 export type Diagnostics = z.infer<typeof DiagnosticsOutput>;
 
+/** The tool's schemas, their JSON Schema computed once per instance (each request registers the tool anew). */
+const SCHEMAS = { input: cachedJsonSchema(Input), output: cachedJsonSchema(DiagnosticsOutput) };
+
 /** Registers `lambda_diagnostics` on a server built for the request described by `ctx`. */
 export function registerDiagnostics(server: McpServer, ctx: LambdaMcpContext, deps: AwsMonitorDeps): void {
   const { title, description } = toolText(deps, 'lambda_diagnostics');
@@ -129,8 +134,8 @@ export function registerDiagnostics(server: McpServer, ctx: LambdaMcpContext, de
     {
       title,
       description,
-      inputSchema: Input,
-      outputSchema: DiagnosticsOutput,
+      inputSchema: SCHEMAS.input,
+      outputSchema: SCHEMAS.output,
       annotations: { readOnlyHint: true, idempotentHint: false, openWorldHint: false },
     },
     async (flags) => {

@@ -6,7 +6,7 @@
 // (`isError`), which is how the 2025-11-25 revision asks servers to report bad tool input, so the model can
 // correct itself.
 import type { CallToolResult, McpServer } from '@modelcontextprotocol/server';
-import { InvalidCursorError, type LambdaMcpContext } from 'lambda-mcp';
+import { cachedJsonSchema, InvalidCursorError, type LambdaMcpContext } from 'lambda-mcp';
 import * as z from 'zod/v4';
 import type { AwsMonitorDeps } from './app.js';
 import { sessionRef } from './session-ref.js';
@@ -40,6 +40,9 @@ export const ListSessionsOutput = z.object({
 /** What `list_active_sessions` answers. */
 export type ListSessions = z.infer<typeof ListSessionsOutput>;
 
+/** The tool's schemas, their JSON Schema computed once per instance (each request registers the tool anew). */
+const SCHEMAS = { input: cachedJsonSchema(Input), output: cachedJsonSchema(ListSessionsOutput) };
+
 /**
  * Registers `list_active_sessions` when `deps.config.adminTools` is on and, with auth on (`ctx.auth`), the
  * caller is an administrator; otherwise the tool does not exist (tools/list omits it and a call answers
@@ -57,8 +60,8 @@ export function registerListSessions(server: McpServer, ctx: LambdaMcpContext, d
     {
       title,
       description,
-      inputSchema: Input,
-      outputSchema: ListSessionsOutput,
+      inputSchema: SCHEMAS.input,
+      outputSchema: SCHEMAS.output,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     async ({ cursor, limit }): Promise<CallToolResult> => {

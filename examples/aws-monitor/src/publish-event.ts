@@ -4,7 +4,7 @@
 // it exists only with PUBLISH_TOOL=true set explicitly (off by default, locally and inside Lambda), and when
 // lambda-mcp verifies tokens only for a caller whose token holds the admin scope.
 import type { CallToolResult, McpServer } from '@modelcontextprotocol/server';
-import { InvalidEventError, type LambdaMcpContext } from 'lambda-mcp';
+import { cachedJsonSchema, InvalidEventError, type LambdaMcpContext } from 'lambda-mcp';
 import * as z from 'zod/v4';
 import type { AwsMonitorDeps } from './app.js';
 import { toolText } from './tool-text.js';
@@ -31,6 +31,9 @@ export const PublishEventOutput = z.object({
   timestamp: z.string(),
 });
 
+/** The tool's schemas, their JSON Schema computed once per instance (each request registers the tool anew). */
+const SCHEMAS = { input: cachedJsonSchema(Input), output: cachedJsonSchema(PublishEventOutput) };
+
 /**
  * Registers `publish_event` when `deps.config.events.publishTool` is on and, with auth on (`ctx.auth`), the
  * caller is an administrator; otherwise the tool does not exist.
@@ -47,8 +50,8 @@ export function registerPublishEvent(server: McpServer, ctx: LambdaMcpContext, d
     {
       title,
       description,
-      inputSchema: Input,
-      outputSchema: PublishEventOutput,
+      inputSchema: SCHEMAS.input,
+      outputSchema: SCHEMAS.output,
       // It adds an event; nothing is changed or removed.
       annotations: {
         readOnlyHint: false,

@@ -1,5 +1,6 @@
 // The `session_info` tool: what the server knows of the caller. In the 2025 era that is the stored session
 // record; in the 2026-07-28 era there is no session by design, so it reports the request's `_meta` envelope.
+
 import {
   CLIENT_CAPABILITIES_META_KEY,
   CLIENT_INFO_META_KEY,
@@ -8,12 +9,16 @@ import {
   PROTOCOL_VERSION_META_KEY,
 } from '@modelcontextprotocol/server';
 import type { LambdaMcpContext } from 'lambda-mcp';
+import { cachedJsonSchema } from 'lambda-mcp';
 import * as z from 'zod/v4';
 import type { AwsMonitorDeps } from './app.js';
 import { sessionRef } from './session-ref.js';
 import { toolText } from './tool-text.js';
 
 const Client = z.object({ name: z.string(), version: z.string() }).partial().passthrough();
+
+/** The tool takes no arguments (built once: every request registers the tool on a fresh server). */
+const NO_ARGUMENTS = z.object({});
 
 /** The structured result of `session_info`. */
 export const SessionInfoOutput = z.object({
@@ -36,6 +41,9 @@ export const SessionInfoOutput = z.object({
 });
 type SessionInfo = z.infer<typeof SessionInfoOutput>;
 
+/** The tool's schemas, their JSON Schema computed once per instance (each request registers the tool anew). */
+const SCHEMAS = { input: cachedJsonSchema(NO_ARGUMENTS), output: cachedJsonSchema(SessionInfoOutput) };
+
 /** Registers `session_info` on a server built for the request described by `ctx`. */
 export function registerSessionInfo(server: McpServer, ctx: LambdaMcpContext, deps: AwsMonitorDeps): void {
   const { title, description } = toolText(deps, 'session_info');
@@ -44,8 +52,8 @@ export function registerSessionInfo(server: McpServer, ctx: LambdaMcpContext, de
     {
       title,
       description,
-      inputSchema: z.object({}),
-      outputSchema: SessionInfoOutput,
+      inputSchema: SCHEMAS.input,
+      outputSchema: SCHEMAS.output,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     async (_args, call) => {

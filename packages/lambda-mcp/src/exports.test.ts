@@ -107,6 +107,7 @@ describe('the public surface', () => {
           "TASK_DEFAULTS",
           "TaskStateError",
           "UnsupportedEventError",
+          "cachedJsonSchema",
           "createLambdaMcp",
           "hasScope",
           "ingestSns",

@@ -52,6 +52,8 @@ export type {
   ResolvedOptions,
 } from './options.js';
 export { isClientRejection, resolveOptions } from './options.js';
+// A schema whose JSON Schema is computed once per instance, for servers built per request.
+export { cachedJsonSchema } from './schema-cache.js';
 export { optionsFromEnv } from './setup/env.js';
 export type { EnvStores } from './setup/stores-from-env.js';
 export { storesFromEnv } from './setup/stores-from-env.js';

@@ -11,7 +11,10 @@ const CLIENT_SRC = resolve(SRC, '../../lambda-mcp-client/src');
 
 /** Layers from the bottom up; a file may import its own layer or one below. */
 const LAYERS: { name: string; match: (path: string) => boolean }[] = [
-  { name: 'leaf', match: (p) => ['errors.ts', 'guards.ts', 'invocation.ts', 'principal.ts'].includes(p) },
+  {
+    name: 'leaf',
+    match: (p) => ['errors.ts', 'guards.ts', 'invocation.ts', 'principal.ts', 'schema-cache.ts'].includes(p),
+  },
   {
     name: 'base',
     match: (p) =>

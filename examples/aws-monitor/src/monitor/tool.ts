@@ -10,7 +10,7 @@ import {
   type McpServer,
   type ServerContext,
 } from '@modelcontextprotocol/server';
-import { type LambdaMcpContext, registerTaskTool, TASKS_EXTENSION_ID } from 'lambda-mcp';
+import { cachedJsonSchema, type LambdaMcpContext, registerTaskTool, TASKS_EXTENSION_ID } from 'lambda-mcp';
 import type { AwsMonitorDeps } from '../app.js';
 import { toolText } from '../tool-text.js';
 import { awsClientsFor } from './clients.js';
@@ -51,6 +51,9 @@ function runsAsTask(call: ServerContext, ctx: LambdaMcpContext, tasks: boolean):
   return typeof declared === 'object' && declared !== null;
 }
 
+/** The output schema, its JSON Schema computed once per instance (each request registers the tool anew). */
+const MONITOR_OUTPUT = cachedJsonSchema(MonitorOutput);
+
 /**
  * Registers `aws_real_time_monitor` on a server built for the request described by `ctx`.
  *
@@ -69,7 +72,7 @@ export function registerMonitorTool(
     title,
     description,
     inputSchema: monitorInput(deps),
-    outputSchema: MonitorOutput,
+    outputSchema: MONITOR_OUTPUT,
     annotations: { readOnlyHint: true, openWorldHint: true },
   };
   type Args = ReturnType<ReturnType<typeof monitorInput>['parse']>;
