@@ -1,28 +1,13 @@
 // What auth costs: a server without AUTH_ISSUER never loads `jose` (checked in a fresh process with a module
 // resolve hook), the import cost when it does, and warm 2026-07-28 `tools/call` latency with a cached JWKS against
 // the same server without auth, alternating rounds in one process. The figures are printed, never asserted.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createLambdaMcp, type LambdaMcpHandler } from 'lambda-mcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestServer } from './fixtures/test-server.js';
 import { ACCEPT_BOTH, TEST_KEY, URL_ } from './helpers.js';
 import { type KeyServer, makeKey, signToken, startKeyServer, type TestKey } from './support/jwt-keys.js';
-
-/** Runs `source` as an ES module in a fresh node with tsx, from the workspace root; resolves its stdout. */
-async function runModule(source: string): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', source], {
-    cwd: process.cwd(),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`module exited ${code}: ${out}`);
-  return out;
-}
+import { runModule } from './support/run-module.js';
 
 describe('the cold path', () => {
   it('does not load jose without AUTH_ISSUER, even serving requests; loads it on the first token with it', async () => {

@@ -22,6 +22,25 @@ function getHeaders(sessionId: string, lastEventId?: string): Record<string, str
   };
 }
 
+/** A 2025 session's `tools/call` of the test server's `echo`. */
+function echoCall(sessionId: string): Request {
+  return new Request(URL_, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-session-id': sessionId,
+      'mcp-protocol-version': PROTOCOL,
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 3,
+      method: 'tools/call',
+      params: { name: 'echo', arguments: { text: 'x' } },
+    }),
+  });
+}
+
 /** The `data` of an event notification (`notifications/message` from `lambda-mcp/events`). */
 function eventOf(item: SseItem): { type: string; scope: string; data: Record<string, unknown> } | undefined {
   const message = messageOf(item) as
@@ -244,23 +263,7 @@ describe('broadcast fan-out on one instance', () => {
     const stream = await handler.fetch(new Request(URL_, { headers: getHeaders(watcher) }));
     const reading = collect(stream.body as ReadableStream<Uint8Array>, 'server.health');
     const other = await openSession(handler, PROTOCOL);
-    const call = await handler.fetch(
-      new Request(URL_, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-session-id': watcher,
-          'mcp-protocol-version': PROTOCOL,
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 3,
-          method: 'tools/call',
-          params: { name: 'echo', arguments: { text: 'x' } },
-        }),
-      }),
-    );
+    const call = await handler.fetch(echoCall(watcher));
     expect(call.status).toBe(200);
     const items = await reading;
     const events = items.map(eventOf).filter((e) => e !== undefined);
@@ -289,23 +292,7 @@ describe('broadcast fan-out on one instance', () => {
     const handler = testHandler({ keepAliveMs: 0, internalEvents: true });
     closers.push(() => handler.close());
     const session = await openSession(handler, PROTOCOL);
-    const call = await handler.fetch(
-      new Request(URL_, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-session-id': session,
-          'mcp-protocol-version': PROTOCOL,
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 3,
-          method: 'tools/call',
-          params: { name: 'echo', arguments: { text: 'x' } },
-        }),
-      }),
-    );
+    const call = await handler.fetch(echoCall(session));
     expect(call.status).toBe(200);
     await call.text();
     // session.created, tool.started and tool.completed would each have been one publish on the bus.

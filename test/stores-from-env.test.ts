@@ -2,7 +2,6 @@
 // on a local endpoint, and saying so), an embedded dynalite whose data outlives the process, and a clear
 // ConfigError naming the key for anything invalid. On AWS's endpoint the AWS SDK loads with the first store
 // call, so a 2026-07-28 request never loads it.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { ensureLocalTable, isLocalEndpoint } from '../packages/lambda-mcp/src/dy
 import { sharedLoad } from '../packages/lambda-mcp/src/setup/deferred-stores.js';
 import { startTestDynamo, type TestDynamo } from '../packages/lambda-mcp/test/dynamo-harness.js';
 import { sampleSession } from '../packages/lambda-mcp/test/store-contract.js';
+import { lastJsonLine, runModule } from './support/run-module.js';
 
 let dynamo: TestDynamo;
 let dataDir: string;
@@ -147,27 +147,12 @@ describe('table creation is for local DynamoDB only', () => {
 });
 
 describe('on AWS endpoints the DynamoDB code loads with the first store call', () => {
-  /** Runs `source` as an ES module in a fresh node with tsx and `env`; resolves its last stdout line as JSON. */
-  async function runModule(source: string, env: Record<string, string>) {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', source], {
-      cwd: process.cwd(),
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-    });
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    if (code !== 0) throw new Error(`module exited ${code}: ${out}`);
-    return JSON.parse(out.trim().split('\n').at(-1) as string);
-  }
-
   it('serves 2026-07-28 without the AWS SDK; the first 2025 initialize loads it and stores the session', async () => {
     const table = await dynamo.newTable();
     const index = join(process.cwd(), 'packages/lambda-mcp/src/index.ts');
-    const result = await runModule(
-      `
+    const result = lastJsonLine(
+      await runModule(
+        `
       import { registerHooks } from 'node:module';
       let sdk = 0;
       registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); if (r.url.includes('/@aws-sdk/')) sdk++; return r; } });
@@ -185,17 +170,18 @@ describe('on AWS endpoints the DynamoDB code loads with the first store call', (
       await handler.close();
       await stores.close();
     `,
-      {
-        STORE: 'dynamodb',
-        SESSION_TABLE_NAME: table,
-        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-      },
+        {
+          STORE: 'dynamodb',
+          SESSION_TABLE_NAME: table,
+          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+        },
+      ),
     );
     expect(result).toMatchObject({ afterStart: 0, discover: 200, afterModern: 0, init: 200 });
-    expect(result.afterInit).toBeGreaterThan(0);
+    expect(result.afterInit as number).toBeGreaterThan(0);
     expect(result.description).toBe(`DynamoDB table ${table}`);
     const stored = await dynamo.client.send(
       new GetItemCommand({

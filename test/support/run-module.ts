@@ -1,0 +1,30 @@
+// Runs a snippet of TypeScript/ES module source in a fresh `node --import tsx` from the workspace root, for
+// tests that must see a process's own module graph (what a cold start loads), not the test runner's.
+import { spawn } from 'node:child_process';
+
+/**
+ * Runs `source` as an ES module in a fresh node with tsx; resolves its stdout. With `env`, the child gets
+ * exactly `PATH` plus `env`; without, this process's environment. Rejects when it exits non-zero.
+ *
+ * @example
+ * const out = await runModule("console.log(JSON.stringify({ ok: true }))");
+ */
+export async function runModule(source: string, env?: Record<string, string>): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', source], {
+    cwd: process.cwd(),
+    ...(env && { env: { PATH: process.env.PATH ?? '', ...env } }),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`module exited ${code}: ${out}`);
+  return out;
+}
+
+/** The last line `runModule` printed, parsed as JSON. */
+export function lastJsonLine(out: string): Record<string, unknown> {
+  return JSON.parse(out.trim().split('\n').at(-1) as string);
+}
