@@ -22,8 +22,8 @@ function getHeaders(sessionId: string, lastEventId?: string): Record<string, str
   };
 }
 
-/** A 2025 session's `tools/call` of the test server's `echo`. */
-function echoCall(sessionId: string): Request {
+/** A POST of `message` in a 2025 session. */
+function sessionPost(sessionId: string, message: object): Request {
   return new Request(URL_, {
     method: 'POST',
     headers: {
@@ -32,12 +32,16 @@ function echoCall(sessionId: string): Request {
       'mcp-session-id': sessionId,
       'mcp-protocol-version': PROTOCOL,
     },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 3,
-      method: 'tools/call',
-      params: { name: 'echo', arguments: { text: 'x' } },
-    }),
+    body: JSON.stringify({ jsonrpc: '2.0', ...message }),
+  });
+}
+
+/** A 2025 session's `tools/call` of the test server's `echo`. */
+function echoCall(sessionId: string): Request {
+  return sessionPost(sessionId, {
+    id: 3,
+    method: 'tools/call',
+    params: { name: 'echo', arguments: { text: 'x' } },
   });
 }
 
@@ -226,18 +230,7 @@ describe('broadcast fan-out on one instance', () => {
     const reading = collect(stream.body as ReadableStream<Uint8Array>, 'after');
     await handler.publishGlobalEvent({ type: 'before' });
     const setLevel = (level: string, id: number) =>
-      handler.fetch(
-        new Request(URL_, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            accept: 'application/json, text/event-stream',
-            'mcp-session-id': sessionId,
-            'mcp-protocol-version': PROTOCOL,
-          },
-          body: JSON.stringify({ jsonrpc: '2.0', id, method: 'logging/setLevel', params: { level } }),
-        }),
-      );
+      handler.fetch(sessionPost(sessionId, { id, method: 'logging/setLevel', params: { level } }));
     expect((await setLevel('warning', 9)).status).toBe(200);
     await handler.publishGlobalEvent({ type: 'muted' });
     await handler.publishGlobalEvent({ type: 'tools/list_changed' });
