@@ -15,6 +15,7 @@ import { startDynalite } from '../../packages/lambda-mcp/src/dynamodb/dynalite.j
 import { ensureLocalTable } from '../../packages/lambda-mcp/src/dynamodb/ensure-table.js';
 import { createTestServer } from '../../test/fixtures/test-server.js';
 import { BENCH_KEY } from '../subjects/key.js';
+import { measureTaskLifecycle } from './task-cost.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -68,6 +69,17 @@ const CAPACITY = new Set([
   'TransactGetItemsCommand',
 ]);
 
+/** Commands sent and not answered yet, of every counting client. */
+let inFlight = 0;
+
+/** Resolves once no counted command is in flight (work a request left running, such as a task's writes). */
+async function settled(): Promise<void> {
+  for (let waited = 0; inFlight > 0; waited += 5) {
+    if (waited > 10_000) throw new Error(`${inFlight} DynamoDB calls still unanswered after 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 /** A client for `endpoint` whose every command lands in `calls`, with its request units. */
 function countingClient(endpoint: string, calls: DynamoCall[]): DynamoDBClient {
   const client = new DynamoDBClient({
@@ -83,6 +95,7 @@ function countingClient(endpoint: string, calls: DynamoCall[]): DynamoDBClient {
       const kind = READS.has(command) ? 'read' : 'write';
       const call: DynamoCall = { command, units: 0, kind, consistent: input.ConsistentRead === true };
       calls.push(call);
+      inFlight++;
       try {
         const result = await next(args);
         const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
@@ -98,6 +111,8 @@ function countingClient(endpoint: string, calls: DynamoCall[]): DynamoDBClient {
         call.failed = (error as { name?: string }).name ?? 'Error';
         if (kind === 'write') call.units = 1;
         throw error;
+      } finally {
+        inFlight--;
       }
     },
     { step: 'initialize', name: 'benchCountCommands' },
@@ -171,6 +186,7 @@ export async function measureDynamoCost(): Promise<{ prices: typeof PRICES; rows
     const measure = async (kind: string, step: () => Promise<unknown>) => {
       calls.length = 0;
       await step();
+      await settled();
       const taken = [...calls];
       const readUnits = taken.filter((c) => c.kind === 'read').reduce((sum, c) => sum + c.units, 0);
       const writeUnits = taken.filter((c) => c.kind === 'write').reduce((sum, c) => sum + c.units, 0);
@@ -285,6 +301,15 @@ export async function measureDynamoCost(): Promise<{ prices: typeof PRICES; rows
       }
       await response.text();
     });
+    // Waits for the counting client's next command (a running task's heartbeat).
+    const nextCall = async () => {
+      for (let waited = 0; calls.length === 0; waited += 10) {
+        if (waited > 10_000) throw new Error('no DynamoDB call within 10 s (a task heartbeat was due)');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    await measureTaskLifecycle(client, tableName, measure, nextCall);
+    await settled();
     return { prices, rows };
   } finally {
     await handler?.close();
