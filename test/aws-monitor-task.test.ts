@@ -10,7 +10,7 @@ import {
   StreamableHTTPClientTransport as V2Transport,
 } from '@modelcontextprotocol/client';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type LambdaContextLike, type LambdaMcpOptions, TASKS_EXTENSION_ID } from 'lambda-mcp';
+import type { LambdaContextLike, LambdaMcpOptions } from 'lambda-mcp';
 import { DynamoTaskStore } from 'lambda-mcp/dynamodb';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AwsMonitorApp, buildAwsMonitor } from '../examples/aws-monitor/src/app.js';
@@ -21,7 +21,16 @@ import {
   TASK_TTL_MS,
 } from '../examples/aws-monitor/src/monitor/tool.js';
 import { startTestDynamo, type TestDynamo } from '../packages/lambda-mcp/test/dynamo-harness.js';
-import { inProcessFetch, sseMessages, TEST_KEY, URL_, v1Client } from './helpers.js';
+import { inProcessFetch, TEST_KEY, URL_, v1Client } from './helpers.js';
+import {
+  modernPost,
+  gate as newGate,
+  pollUntil as poll,
+  readAnswer,
+  TASKS,
+  type TaskWire,
+  taskEnvelope,
+} from './support/tasks-wire.js';
 
 const TOOL = 'aws_real_time_monitor';
 /** Keeps the SDK away from the developer's real profiles and from the EC2 metadata service. */
@@ -57,12 +66,9 @@ const web1 = instance('i-1', 'web-1', 'running');
 const web2 = instance('i-2', 'web-2', 'pending');
 /** A promise the test opens, so a poll answers only once the test has seen what it waits for. */
 function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  gates.push(open);
-  return { open, opened };
+  const held = newGate();
+  gates.push(held.open);
+  return held;
 }
 const gates: (() => void)[] = [];
 
@@ -120,17 +126,7 @@ afterAll(() => {
 });
 
 /** A task or a tool result as these tests read it. */
-interface Wire {
-  [key: string]: unknown;
-  resultType?: string;
-  taskId?: string;
-  status?: string;
-  statusMessage?: string;
-  ttlMs?: number;
-  pollIntervalMs?: number;
-  result?: { isError?: boolean; structuredContent?: Monitor; content?: { type: string; text?: string }[] };
-  structuredContent?: Monitor;
-}
+type Wire = TaskWire<Monitor>;
 interface Monitor {
   region: string;
   polls: number;
@@ -142,12 +138,6 @@ interface Monitor {
   cutShort?: { reason: string };
 }
 
-const envelope = (declare: boolean) => ({
-  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-  'io.modelcontextprotocol/clientInfo': { name: 'monitor-task-test', version: '1' },
-  'io.modelcontextprotocol/clientCapabilities': declare ? { extensions: { [TASKS_EXTENSION_ID]: {} } } : {},
-});
-
 let ids = 0;
 /** One raw 2026-07-28 request to `app`; the answer's result (from JSON or the SSE body's last message). */
 async function rpc(
@@ -157,32 +147,10 @@ async function rpc(
   declare = true,
   extras?: Parameters<AwsMonitorApp['handler']['fetch']>[1],
 ): Promise<Wire> {
-  const name = method === 'tools/call' ? params.name : params.taskId;
-  const response = await app.handler.fetch(
-    new Request(URL_, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2026-07-28',
-        'mcp-method': method,
-        ...(typeof name === 'string' && { 'mcp-name': name }),
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: ++ids,
-        method,
-        params: { ...params, _meta: envelope(declare) },
-      }),
-    }),
-    extras,
+  const meta = taskEnvelope('monitor-task-test', declare, {});
+  const message = await readAnswer<Monitor>(
+    await app.handler.fetch(modernPost(method, params, meta, ++ids), extras),
   );
-  const text = await response.text();
-  const message = (
-    response.headers.get('content-type')?.includes('text/event-stream')
-      ? sseMessages(text).at(-1)
-      : JSON.parse(text)
-  ) as { result?: Wire; error?: unknown };
   expect(message.error, `${method} answered an error`).toBeUndefined();
   return message.result as Wire;
 }
@@ -193,15 +161,8 @@ const watchArgs = (duration: number) => ({
 });
 
 /** Reads the task until `done` holds for it (bounded: the watches here last at most a few seconds). */
-async function pollUntil(app: AwsMonitorApp, taskId: string, done: (task: Wire) => boolean): Promise<Wire> {
-  const until = Date.now() + 10_000;
-  let task = await rpc(app, 'tasks/get', { taskId });
-  while (!done(task) && Date.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    task = await rpc(app, 'tasks/get', { taskId });
-  }
-  return task;
-}
+const pollUntil = (app: AwsMonitorApp, taskId: string, done: (task: Wire) => boolean): Promise<Wire> =>
+  poll(() => rpc(app, 'tasks/get', { taskId }), done);
 
 describe('aws_real_time_monitor as a task', () => {
   it('answers a CreateTaskResult, shows each poll as the status message, then the change summary', async () => {
@@ -211,7 +172,7 @@ describe('aws_real_time_monitor as a task', () => {
     const app = await build({ tasks: { heartbeatMs: HEARTBEAT_MS } });
     const discovered = await rpc(app, 'server/discover', {});
     expect((discovered.capabilities as { extensions: unknown }).extensions).toEqual({
-      [TASKS_EXTENSION_ID]: {},
+      [TASKS]: {},
     });
 
     const created = await rpc(app, 'tools/call', watchArgs(3));

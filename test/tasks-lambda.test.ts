@@ -14,27 +14,16 @@ import { httpApiEvent } from '../packages/lambda-mcp/src/adapters/lambda/fixture
 import { startTestDynamo, type TestDynamo } from '../packages/lambda-mcp/test/dynamo-harness.js';
 import { TEST_KEY } from './helpers.js';
 import { awslambda, invokeStreaming } from './support/awslambda-standin.js';
+import {
+  modernBody,
+  modernHeaders,
+  NO_ARGS,
+  type TaskAnswer,
+  taskEnvelope,
+  type TaskWire as Wire,
+} from './support/tasks-wire.js';
 
-const TASKS = 'io.modelcontextprotocol/tasks';
-
-/** A result as these tests read it: a task, an ack, or a discover answer. */
-interface Wire {
-  [key: string]: unknown;
-  resultType?: string;
-  taskId?: string;
-  status?: string;
-  statusMessage?: string;
-  ttlMs?: number;
-  inputRequests?: Record<string, { method?: string }>;
-  result?: { content?: Array<{ type?: string; text?: string }> };
-  error?: { code?: number; message?: string };
-  capabilities?: { extensions?: unknown };
-}
-const META = {
-  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-  'io.modelcontextprotocol/clientInfo': { name: 'lambda', version: '1' },
-  'io.modelcontextprotocol/clientCapabilities': { elicitation: {}, extensions: { [TASKS]: {} } },
-};
+const META = taskEnvelope('lambda');
 const context = { getRemainingTimeInMillis: () => 30_000 };
 
 let dynamo: TestDynamo;
@@ -59,23 +48,18 @@ function fixture() {
     },
     async ({ a, b }) => ({ content: [{ type: 'text', text: String(a + b) }] }),
   );
-  registerTaskTool(
-    server,
-    'ask',
-    { inputSchema: fromJsonSchema({ type: 'object', properties: {} }), taskSupport: 'optional' },
-    async (_a, ctx) => {
-      const name = acceptedContent<{ name?: string }>(ctx.mcpReq.inputResponses, 'name')?.name;
-      if (typeof name === 'string') return { content: [{ type: 'text', text: `Hi ${name}` }] };
-      return inputRequired({
-        inputRequests: {
-          name: inputRequired.elicit({
-            message: 'Name?',
-            requestedSchema: { type: 'object', properties: { name: { type: 'string' } } },
-          }),
-        },
-      });
-    },
-  );
+  registerTaskTool(server, 'ask', { inputSchema: NO_ARGS, taskSupport: 'optional' }, async (_a, ctx) => {
+    const name = acceptedContent<{ name?: string }>(ctx.mcpReq.inputResponses, 'name')?.name;
+    if (typeof name === 'string') return { content: [{ type: 'text', text: `Hi ${name}` }] };
+    return inputRequired({
+      inputRequests: {
+        name: inputRequired.elicit({
+          message: 'Name?',
+          requestedSchema: { type: 'object', properties: { name: { type: 'string' } } },
+        }),
+      },
+    });
+  });
   return server;
 }
 
@@ -103,21 +87,11 @@ async function lambdaApp() {
   });
   let id = 0;
   const rpc = async (method: string, params: Record<string, unknown>) => {
-    const name = method === 'tools/call' ? params.name : params.taskId;
     const result = (await entry(
-      httpApiEvent({
-        headers: {
-          accept: 'application/json, text/event-stream',
-          'content-type': 'application/json',
-          'mcp-protocol-version': '2026-07-28',
-          'mcp-method': method,
-          'mcp-name': String(name),
-        },
-        body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params: { ...params, _meta: META } }),
-      }),
+      httpApiEvent({ headers: modernHeaders(method, params), body: modernBody(method, params, META, ++id) }),
       context,
     )) as APIGatewayProxyStructuredResultV2;
-    return JSON.parse(result.body as string) as { result?: Wire; error?: { code: number } };
+    return JSON.parse(result.body as string) as TaskAnswer;
   };
   /** The worker events sent so far, decoded from the InvokeCommand payloads. */
   const invocations = () =>
@@ -206,15 +180,10 @@ describe('the in-process runner on the streaming Lambda entry', () => {
     const handler = createLambdaMcp(
       () => {
         const server = new McpServer({ name: 'streaming-tasks', version: '1' });
-        registerTaskTool(
-          server,
-          'wait',
-          { inputSchema: fromJsonSchema({ type: 'object', properties: {} }), taskSupport: 'optional' },
-          async () => {
-            await released;
-            return { content: [{ type: 'text', text: 'waited' }] };
-          },
-        );
+        registerTaskTool(server, 'wait', { inputSchema: NO_ARGS, taskSupport: 'optional' }, async () => {
+          await released;
+          return { content: [{ type: 'text', text: 'waited' }] };
+        });
         return server;
       },
       { requestStateKey: TEST_KEY, onerror: () => {}, tasks: { store } },
@@ -226,19 +195,8 @@ describe('the in-process runner on the streaming Lambda entry', () => {
     const invocation = invokeStreaming(
       streaming,
       httpApiEvent({
-        headers: {
-          accept: 'application/json, text/event-stream',
-          'content-type': 'application/json',
-          'mcp-protocol-version': '2026-07-28',
-          'mcp-method': 'tools/call',
-          'mcp-name': 'wait',
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'tools/call',
-          params: { name: 'wait', arguments: {}, _meta: META },
-        }),
+        headers: modernHeaders('tools/call', { name: 'wait' }),
+        body: modernBody('tools/call', { name: 'wait', arguments: {} }, META, 1),
       }),
     );
     // The answer is out (the stream carries the CreateTaskResult) while the invocation still runs the tool.

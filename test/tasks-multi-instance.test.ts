@@ -14,31 +14,19 @@ import { createLambdaMcp, type LambdaMcpHandler, registerTaskTool } from 'lambda
 import { createDynamoStores, DynamoTaskStore } from 'lambda-mcp/dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDynamo, type TestDynamo } from '../packages/lambda-mcp/test/dynamo-harness.js';
-import { TEST_KEY, URL_ } from './helpers.js';
+import { TEST_KEY } from './helpers.js';
 import { startServerProcess } from './support/server-process.js';
 import { messageOf, readSse } from './support/sse-reader.js';
+import {
+  modernPost,
+  NO_ARGS,
+  pollUntil,
+  readAnswer,
+  taskEnvelope,
+  type TaskWire as Wire,
+} from './support/tasks-wire.js';
 
-const TASKS = 'io.modelcontextprotocol/tasks';
-
-/** A result as these tests read it: a task, an ack, or a discover answer. */
-interface Wire {
-  [key: string]: unknown;
-  resultType?: string;
-  taskId?: string;
-  status?: string;
-  statusMessage?: string;
-  ttlMs?: number;
-  inputRequests?: Record<string, { method?: string }>;
-  result?: { content?: Array<{ type?: string; text?: string }> };
-  error?: { code?: number; message?: string };
-  capabilities?: { extensions?: unknown };
-}
-const META = {
-  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-  'io.modelcontextprotocol/clientInfo': { name: 'multi', version: '1' },
-  'io.modelcontextprotocol/clientCapabilities': { elicitation: {}, extensions: { [TASKS]: {} } },
-};
-const NO_ARGS = fromJsonSchema<Record<string, never>>({ type: 'object', properties: {} });
+const META = taskEnvelope('multi');
 const HEARTBEAT_MS = 200;
 
 let dynamo: TestDynamo;
@@ -133,34 +121,15 @@ function core(tableName: string, client = dynamo.client) {
 
 let ids = 0;
 async function rpc(target: LambdaMcpHandler | string, method: string, params: Record<string, unknown>) {
-  const name = method === 'tools/call' ? params.name : params.taskId;
-  const request = new Request(typeof target === 'string' ? target : URL_, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2026-07-28',
-      'mcp-method': method,
-      'mcp-name': String(name),
-    },
-    body: JSON.stringify({ jsonrpc: '2.0', id: ++ids, method, params: { ...params, _meta: META } }),
-  });
-  const response = typeof target === 'string' ? await fetch(request) : await target.fetch(request);
-  return (await response.json()) as {
-    result?: Wire;
-    error?: { code: number; message: string };
-  };
+  const request = modernPost(method, params, META, ++ids, typeof target === 'string' ? { url: target } : {});
+  return readAnswer(typeof target === 'string' ? await fetch(request) : await target.fetch(request));
 }
 
 /** Polls `tasks/get` on `target` until `done` holds (bounded: 10 s). */
-async function pollUntil(target: LambdaMcpHandler, taskId: string, done: (task: Wire) => boolean) {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const task = (await rpc(target, 'tasks/get', { taskId })).result as Wire;
-    if (done(task) || Date.now() > deadline) return task;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const pollTask = (target: LambdaMcpHandler, taskId: string, done: (task: Wire) => boolean) =>
+  pollUntil(async () => (await rpc(target, 'tasks/get', { taskId })).result as Wire, done, {
+    intervalMs: 50,
+  });
 
 const terminal = (task: Wire) => ['completed', 'failed', 'cancelled'].includes(String(task.status));
 
@@ -174,7 +143,7 @@ describe('tasks across instances on one DynamoDB table', () => {
     expect((await rpc(b, 'tasks/get', { taskId })).result?.status).toBe('working');
     await running('k1');
     gates.get('k1')?.();
-    const done = await pollUntil(b, taskId, terminal);
+    const done = await pollTask(b, taskId, terminal);
     expect(done).toMatchObject({ status: 'completed', result: { content: [{ text: 'done k1' }] } });
   });
 
@@ -214,21 +183,7 @@ describe('tasks across instances on one DynamoDB table', () => {
     );
     await running('k3');
     const response = await b.fetch(
-      new Request(URL_, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-protocol-version': '2026-07-28',
-          'mcp-method': 'subscriptions/listen',
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'subscriptions/listen',
-          params: { notifications: { taskIds: [taskId] }, _meta: META },
-        }),
-      }),
+      modernPost('subscriptions/listen', { notifications: { taskIds: [taskId] } }, META, 1),
     );
     const statuses: string[] = [];
     for await (const item of readSse(response.body as ReadableStream<Uint8Array>)) {
@@ -253,7 +208,7 @@ describe('tasks across instances on one DynamoDB table', () => {
       gates.get(key)?.();
       await cancel;
       await a.tasks.idle();
-      const first = await pollUntil(b, String(taskId), terminal);
+      const first = await pollTask(b, String(taskId), terminal);
       expect(['completed', 'cancelled']).toContain(String(first.status));
       seen.add(String(first.status));
       // One terminal state: a later cancel, or a heartbeat's lease rule, changes nothing.
@@ -286,7 +241,7 @@ describe('tasks across instances on one DynamoDB table', () => {
       worker.child.kill('SIGKILL');
       await worker.stop();
       const killedAt = Date.now();
-      const task = await pollUntil(b, taskId, terminal);
+      const task = await pollTask(b, taskId, terminal);
       expect(task).toMatchObject({
         status: 'failed',
         error: { message: expect.stringContaining('worker stopped') },

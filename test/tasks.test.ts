@@ -13,43 +13,21 @@ import {
 } from '@modelcontextprotocol/server';
 import { createLambdaMcp, type LambdaMcpHandler, MemoryTaskStore, registerTaskTool } from 'lambda-mcp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TEST_KEY, URL_ } from './helpers.js';
+import { TEST_KEY } from './helpers.js';
 import { messageOf, readSse } from './support/sse-reader.js';
+import {
+  gate,
+  modernPost,
+  NO_ARGS,
+  pollUntil,
+  readAnswer,
+  TASKS,
+  taskEnvelope,
+  type TaskWire as Wire,
+} from './support/tasks-wire.js';
 
-const TASKS = 'io.modelcontextprotocol/tasks';
-
-/** A result as these tests read it: a task, an ack, or a discover answer. */
-interface Wire {
-  [key: string]: unknown;
-  resultType?: string;
-  taskId?: string;
-  status?: string;
-  statusMessage?: string;
-  ttlMs?: number;
-  inputRequests?: Record<string, { method?: string }>;
-  result?: { content?: Array<{ type?: string; text?: string }> };
-  error?: { code?: number; message?: string };
-  capabilities?: { extensions?: unknown };
-}
-const meta = (declare: boolean) => ({
-  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-  'io.modelcontextprotocol/clientInfo': { name: 'tasks-test', version: '1' },
-  'io.modelcontextprotocol/clientCapabilities': declare
-    ? { elicitation: {}, extensions: { [TASKS]: {} } }
-    : { elicitation: {} },
-});
-
-const NO_ARGS = fromJsonSchema<Record<string, never>>({ type: 'object', properties: {} });
+const meta = (declare: boolean) => taskEnvelope('tasks-test', declare);
 const text = (value: string): CallToolResult => ({ content: [{ type: 'text', text: value }] });
-
-/** A promise the test resolves, so a tool finishes exactly when the test says. */
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { open, opened };
-}
 
 function fixture(gates: { job: ReturnType<typeof gate> }) {
   return () => {
@@ -138,31 +116,11 @@ function setup(options: { heartbeatMs?: number; now?: () => number; store?: Memo
     params: Record<string, unknown>,
     opts: { declare?: boolean; authInfo?: AuthInfo; name?: string } = {},
   ) => {
-    const name = opts.name ?? (method === 'tools/call' ? params.name : params.taskId);
     const response = await handler.fetch(
-      new Request(URL_, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-protocol-version': '2026-07-28',
-          'mcp-method': method,
-          ...(typeof name === 'string' && { 'mcp-name': name }),
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: ++id,
-          method,
-          params: { ...params, _meta: meta(opts.declare ?? true) },
-        }),
-      }),
+      modernPost(method, params, meta(opts.declare ?? true), ++id, opts.name ? { name: opts.name } : {}),
       opts.authInfo ? { authInfo: opts.authInfo } : {},
     );
-    const body = (await response.json()) as {
-      result?: Wire;
-      error?: { code: number; message: string; data?: unknown };
-    };
-    return { status: response.status, ...body };
+    return { status: response.status, ...(await readAnswer(response)) };
   };
   const start = async (name: string, opts: { authInfo?: AuthInfo } = {}) => {
     const created = await rpc('tools/call', { name, arguments: {} }, opts);
@@ -171,21 +129,7 @@ function setup(options: { heartbeatMs?: number; now?: () => number; store?: Memo
   };
   const listen = (taskIds: string[], opts: { declare?: boolean; authInfo?: AuthInfo } = {}) =>
     handler.fetch(
-      new Request(URL_, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-protocol-version': '2026-07-28',
-          'mcp-method': 'subscriptions/listen',
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: ++id,
-          method: 'subscriptions/listen',
-          params: { notifications: { taskIds }, _meta: meta(opts.declare ?? true) },
-        }),
-      }),
+      modernPost('subscriptions/listen', { notifications: { taskIds } }, meta(opts.declare ?? true), ++id),
       opts.authInfo ? { authInfo: opts.authInfo } : {},
     );
   return { handler, gates, rpc, start, listen };
@@ -218,11 +162,11 @@ describe('tasks on the modern leg', () => {
     // Durable before the answer: the store holds it already.
     expect((await store.get(String(task.taskId)))?.status).toBe('working');
     // The progress message becomes the status message at a heartbeat.
-    let got = await rpc('tasks/get', { taskId: task.taskId });
-    for (let i = 0; i < 200 && got.result?.statusMessage !== 'halfway'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      got = await rpc('tasks/get', { taskId: task.taskId });
-    }
+    const got = await pollUntil(
+      () => rpc('tasks/get', { taskId: task.taskId }),
+      (answer) => answer.result?.statusMessage === 'halfway',
+      { timeoutMs: 2000 },
+    );
     expect(got.result).toMatchObject({
       resultType: 'complete',
       taskId: task.taskId,
