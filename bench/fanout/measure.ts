@@ -37,6 +37,8 @@ export interface FanoutOptions {
 export interface FanoutResult {
   streams: number;
   readerProcesses: number;
+  /** The readers' HTTP client (`BENCH_FANOUT_READER`): `http` (node:http) or `fetch` (undici). */
+  reader: 'http' | 'fetch';
   streamCapacity: number;
   setup: { sessionsMs: number; primeMs: number };
   warmupEvents: number;
@@ -67,6 +69,11 @@ export interface FanoutResult {
     /** (before streams − before sessions) / streams, heap + external. */
     heapPerSessionKiB: number;
   };
+  /**
+   * Where the latency phase's time went: CPU per paced event in the server process and in the readers
+   * (summed over reader processes), and per event the server's publish → all writes on the sockets.
+   */
+  cost: { serverCpuMsPerEvent: number; readerCpuMsPerEvent: number; serverFlushMs: Summary };
   bus: BroadcastStats;
   verified: { streams: number; eventsPerStream: number; deliveries: number };
   otherMessages: number;
@@ -104,6 +111,15 @@ export function fdShortfall(
   );
 }
 
+/**
+ * `BENCH_FANOUT_PROFILE=<dir>`: every fan-out process (server and readers) writes a V8 CPU profile there
+ * when it exits (`node --cpu-prof`), to see where a delivery's time goes on either side.
+ */
+function profileArgs(): string[] {
+  const dir = process.env.BENCH_FANOUT_PROFILE;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 type Server = IpcChild<ToServer, FromServer>;
 type Reader = IpcChild<ToReader, FromReader>;
 
@@ -118,7 +134,11 @@ export async function measureFanout(options: FanoutOptions): Promise<FanoutResul
   if (streams < 1 || events < 1 || burst < 1) {
     throw new Error('fan-out needs at least one stream, one paced event and one burst event');
   }
-  const server: Server = new IpcChild('fan-out server', 'bench/fanout/server.ts', ['--expose-gc']);
+  const profile = profileArgs();
+  const server: Server = new IpcChild('fan-out server', 'bench/fanout/server.ts', [
+    '--expose-gc',
+    ...profile,
+  ]);
   const readers: Reader[] = [];
   try {
     const ready = await server.next('ready', step);
@@ -132,7 +152,11 @@ export async function measureFanout(options: FanoutOptions): Promise<FanoutResul
     );
     const primeStarted = performance.now();
     for (let i = 0; i < count; i++) {
-      const reader: Reader = new IpcChild(`fan-out reader ${i + 1}/${count}`, 'bench/fanout/reader.ts');
+      const reader: Reader = new IpcChild(
+        `fan-out reader ${i + 1}/${count}`,
+        'bench/fanout/reader.ts',
+        profile,
+      );
       readers.push(reader);
       reader.send({
         type: 'open',
@@ -154,10 +178,12 @@ export async function measureFanout(options: FanoutOptions): Promise<FanoutResul
         server.next('published', step),
         ...readers.map((reader) => reader.next('phase', step)),
       ]);
-      const lastAt = Math.max(...done.map((message) => (message as { lastAt: number }).lastAt));
-      return { published: published as Extract<FromServer, { type: 'published' }>, lastAt };
+      const reached = done as Extract<FromReader, { type: 'phase' }>[];
+      const lastAt = Math.max(...reached.map((message) => message.lastAt));
+      const readerCpuMs = reached.reduce((sum, message) => sum + message.cpuMs, 0);
+      return { published: published as Extract<FromServer, { type: 'published' }>, lastAt, readerCpuMs };
     };
-    if (warmup > 0) await phase(0, warmup, `${warmup} warm-up events`);
+    const warmed = warmup > 0 ? await phase(0, warmup, `${warmup} warm-up events`) : undefined;
     const latency = await phase(1, events, `${events} latency events, one every ${intervalMs} ms`);
     const thrown = await phase(2, burst, `a burst of ${burst} events`);
 
@@ -189,6 +215,7 @@ export async function measureFanout(options: FanoutOptions): Promise<FanoutResul
     return {
       streams,
       readerProcesses: count,
+      reader: process.env.BENCH_FANOUT_READER === 'fetch' ? 'fetch' : 'http',
       streamCapacity: Number(process.env.BENCH_FANOUT_CAPACITY) || DEFAULTS.streamCapacity,
       setup: { sessionsMs: sessions.ms, primeMs },
       warmupEvents: warmup,
@@ -222,6 +249,12 @@ export async function measureFanout(options: FanoutOptions): Promise<FanoutResul
         rssPerStreamKiB: (primed.memory.rss - sessions.memory.rss) / streams / 1024,
         heapPerStreamKiB: (primed.memory.heap - sessions.memory.heap) / streams / 1024,
         heapPerSessionKiB: (sessions.memory.heap - before.heap) / streams / 1024,
+      },
+      cost: {
+        serverCpuMsPerEvent: latency.published.cpuMs / events,
+        // Without a warm-up the readers' CPU includes opening the streams.
+        readerCpuMsPerEvent: (latency.readerCpuMs - (warmed?.readerCpuMs ?? 0)) / events,
+        serverFlushMs: summarize(latency.published.flushMs),
       },
       bus,
       verified: { streams, eventsPerStream: total, deliveries: total * streams },

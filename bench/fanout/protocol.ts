@@ -16,6 +16,12 @@ export function epochMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
+/** CPU time (user + system) this process has used, ms. */
+export function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 /** Memory of a process: RSS, and JS heap used plus external, after a full collection when `gc` is exposed. */
 export function memory(): { rss: number; heap: number } {
   (globalThis as { gc?: () => void }).gc?.();
@@ -51,7 +57,16 @@ export type FromServer =
   | { type: 'ready'; url: string; beforeSessions: { rss: number; heap: number } }
   | { type: 'sessions'; ids: string[]; ms: number; memory: { rss: number; heap: number } }
   | { type: 'primed'; memory: { rss: number; heap: number } }
-  | { type: 'published'; phase: Phase; startedAt: number; ms: number }
+  | {
+      type: 'published';
+      phase: Phase;
+      startedAt: number;
+      ms: number;
+      /** CPU time (user + system) the server process spent during the phase, ms. */
+      cpuMs: number;
+      /** Per paced event: publish called → every stream's write handed to the socket (next turn), ms. */
+      flushMs: number[];
+    }
   | {
       type: 'finished';
       bus: import('../../packages/lambda-mcp/src/events/broadcast.js').BroadcastStats;
@@ -76,7 +91,13 @@ export type ToReader =
 /** Reader process → bench process. */
 export type FromReader =
   | { type: 'primed'; ms: number }
-  | { type: 'phase'; phase: Phase; lastAt: number }
+  | {
+      type: 'phase';
+      phase: Phase;
+      lastAt: number;
+      /** The reader process's CPU time (user + system) since it started, ms, when its last stream got there. */
+      cpuMs: number;
+    }
   | {
       type: 'report';
       /** Receive minus publish time of every latency-phase event on every stream, ms. */

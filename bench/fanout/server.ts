@@ -10,7 +10,7 @@ import { serve } from 'lambda-mcp/node';
 import { createAwsMonitorServer } from '../../examples/aws-monitor/src/server.js';
 import { checkAnswer, LEGACY_VERSION, legacyInitialize, legacyInitialized, readAnswer } from '../requests.js';
 import { BENCH_KEY } from '../subjects/key.js';
-import { epochMs, type FromServer, memory, PHASES, type ToServer } from './protocol.js';
+import { cpuMs, epochMs, type FromServer, memory, PHASES, type ToServer } from './protocol.js';
 
 const send = (message: FromServer) =>
   new Promise<void>((resolve) =>
@@ -90,6 +90,8 @@ async function onMessage(message: ToServer): Promise<void> {
       handler.publishGlobalEvent({ type, source: 'bench', data: { n: n++, t: epochMs() } });
     const startedAt = epochMs();
     const started = performance.now();
+    const cpuAtStart = cpuMs();
+    const flushMs: number[] = [];
     for (let i = 0; i < message.count; i++) {
       if (message.phase === 2) {
         // The burst: back to back, yielding to the event loop every 50 events.
@@ -101,9 +103,20 @@ async function onMessage(message: ToServer): Promise<void> {
       const wait = started + i * message.intervalMs - performance.now();
       if (wait > 0) await sleep(wait);
       else await nextTurn();
+      const at = performance.now();
       await publish();
+      // Every stream's chunk is on its socket once the microtasks and ticks the publish started have run.
+      await nextTurn();
+      flushMs.push(performance.now() - at);
     }
-    await send({ type: 'published', phase: message.phase, startedAt, ms: performance.now() - started });
+    await send({
+      type: 'published',
+      phase: message.phase,
+      startedAt,
+      ms: performance.now() - started,
+      cpuMs: cpuMs() - cpuAtStart,
+      flushMs,
+    });
   } else {
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);

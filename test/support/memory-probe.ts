@@ -97,6 +97,9 @@ async function streamsScenario(capacity: number, streams: number) {
     onerror: () => {},
   });
   const readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
+  // Each stream resumes at a session-log position of its own, so its event ids, and so the bytes it queues,
+  // are its own too (streams at one position share one copy of an event's frame).
+  let head: string | undefined;
   const open = async () => {
     const sessionId = await openSession(handler);
     const response = await handler.fetch(
@@ -105,11 +108,14 @@ async function streamsScenario(capacity: number, streams: number) {
           accept: 'text/event-stream',
           'mcp-session-id': sessionId,
           'mcp-protocol-version': '2025-11-25',
+          ...(head && { 'last-event-id': `get.${readers.length}~${head}` }),
         },
       }),
     );
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    await reader.read(); // the priming event; then this client stops reading
+    // The priming event; then this client stops reading.
+    const priming = new TextDecoder().decode((await reader.read()).value);
+    head ??= /^id: get\.\d+~(\S+)$/m.exec(priming)?.[1];
     readers.push(reader);
   };
   for (let i = 0; i < 5; i++) await open();

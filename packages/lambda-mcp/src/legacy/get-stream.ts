@@ -4,7 +4,8 @@
 // keep-alive comments, until its maximum duration ends it cleanly. Steps: subscribe live (before reading,
 // so nothing is missed), read the backlog (`backlog.ts`), write it, then tail. The stream's buffer is
 // bounded: a reader `streamCapacity` events behind is cut off, its queue dropped at once (the body errors),
-// and resumes from its last id.
+// and resumes from its last id. A published event's frame is encoded once and its bytes shared by the streams
+// that write it (`stream-frame.ts`), so a publish to N streams costs N enqueues, not N encodings.
 import type { LoggingLevel } from '@modelcontextprotocol/server';
 import { HttpError, StreamCutOffError } from '../errors.js';
 import type { EventFeed } from '../events/feed.js';
@@ -17,18 +18,12 @@ import {
   SESSION_ENDED_EVENT,
   SESSION_LOG_EVENT,
 } from '../events/model.js';
-import {
-  RpcCode,
-  SSE_HEADERS,
-  sseComment,
-  sseMessage,
-  sseMessageJson,
-  ssePriming,
-} from '../http/responses.js';
+import { RpcCode, SSE_HEADERS, sseComment, sseMessage, ssePriming } from '../http/responses.js';
 import type { ResolvedOptions } from '../options.js';
 import type { SessionRecord, StoredEvent } from '../stores/types.js';
 import { type Backlog, readBacklog } from './backlog.js';
 import { formatStreamCursor, parseStreamCursor, STANDALONE_STREAM } from './stream-cursor.js';
+import { publishedFrame } from './stream-frame.js';
 import { supportsPriming } from './versions.js';
 
 /** Options of {@link streamSessionEvents}: the transport's settings, plus this stream's request. */
@@ -62,6 +57,8 @@ const RESUME_HOLD_MS = 10_000;
 /** How often it reads the log meanwhile, in ms. */
 const RESUME_POLL_MS = 250;
 type StreamEvent = StoredEvent | BusEvent;
+/** The keep-alive comment, encoded once for every stream (chunks are never mutated once enqueued). */
+const KEEP_ALIVE = new TextEncoder().encode(sseComment('keep-alive'));
 
 /** Builds the GET response; a bad `Last-Event-ID` and store failures surface before any byte is sent. */
 export async function streamSessionEvents(o: SessionStreamOptions): Promise<Response> {
@@ -231,7 +228,7 @@ class GetStream {
       this.#early.length = 0;
       this.#forward = this.#write;
       if (o.keepAliveMs > 0) {
-        this.#keepAlive = setInterval(() => this.#emit(sseComment('keep-alive')), o.keepAliveMs);
+        this.#keepAlive = setInterval(() => this.#enqueue(KEEP_ALIVE), o.keepAliveMs);
       }
       if (o.maxStreamMs > 0) this.#deadline = setTimeout(this.close, o.maxStreamMs);
       this.#listenForAbort();
@@ -250,8 +247,13 @@ class GetStream {
 
   #emit(text: string): void {
     if (this.#closed || !this.#controller) return;
+    this.#enqueue(this.#encoder.encode(text));
+  }
+
+  #enqueue(bytes: Uint8Array): void {
+    if (this.#closed || !this.#controller) return;
     try {
-      this.#controller.enqueue(this.#encoder.encode(text));
+      this.#controller.enqueue(bytes);
     } catch {
       this.close();
     }
@@ -300,13 +302,14 @@ class GetStream {
     const wanted =
       passesLogLevel(notification, this.#o.logLevel()) &&
       passesSubscriptions(event.event, this.#subscriptions);
+    // The frame's bytes are shared with every other stream writing this event (`stream-frame.ts`).
     if (event.cursor === undefined) {
-      if (wanted) this.#emit(sseMessageJson(json));
+      if (wanted) this.#enqueue(publishedFrame(event.event, json, undefined));
       return;
     }
     if (this.#globalCursor !== undefined && event.cursor <= this.#globalCursor) return;
     this.#globalCursor = event.cursor;
-    if (wanted) this.#emit(sseMessageJson(json, this.#currentId()));
+    if (wanted) this.#enqueue(publishedFrame(event.event, json, this.#currentId()));
   }
 
   /** Re-reads the session's subscriptions, then writes the events held meanwhile, in order. */
