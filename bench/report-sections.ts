@@ -99,7 +99,8 @@ export function formatFanoutSizes(f: {
   const out = [
     'Fan-out: one server process (createAwsMonitorServer, memory stores, live SSE, keepAliveMs 0) holding N ' +
       'live GET SSE streams (one 2025-11-25 session each) over HTTP on 127.0.0.1; the readers run in ' +
-      `ceil(N/1000) other processes. \`ulimit -n\`: ${f.openFileLimit ?? 'unlimited'}.`,
+      `ceil(N/1000) other processes (${run[0]?.reader === 'fetch' ? 'undici fetch' : 'node:http'} clients, ` +
+      `BENCH_FANOUT_READER). \`ulimit -n\`: ${f.openFileLimit ?? 'unlimited'}.`,
   ];
   if (run.length > 0) {
     out.push(
@@ -145,6 +146,13 @@ export function formatFanoutSizes(f: {
         '(server) -> chunk read (reader process) on the shared clock, over every stream x event; "(sat.)": ' +
         'the schedule slipped. burst: events published back to back (cut to keep deliveries bounded); ' +
         'deliveries/s: streams x burst / (first publish -> last stream got the last event).',
+      `cpu per paced event: ${run
+        .map(
+          (r) =>
+            `${r.streams}: server ${r.cost.serverCpuMsPerEvent.toFixed(1)} ms, readers ` +
+            `${r.cost.readerCpuMsPerEvent.toFixed(1)} ms, publish -> last socket write p50 ${ms(r.cost.serverFlushMs.p50, 1)} ms`,
+        )
+        .join('; ')}.`,
       'memory: the server process only, after a full GC (peak excepted); per stream = primed minus sessions ' +
         'open, per session = sessions open minus none. Every stream got every event once, in order; the bus ' +
         `dropped none (${run.map((r) => `${r.streams}: ${r.bus.delivered} delivered`).join(', ')}).`,
