@@ -5,7 +5,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { parse as parseYaml } from 'yaml';
 
 /** The repository root: relative paths given to {@link buildLambda} are resolved from here. */
@@ -30,27 +30,17 @@ const REQUIRE_BANNER =
  */
 export const LAMBDA_TARGET = 'node24';
 
-/** The SDK's shims module, and what the Lambda bundles take instead (scripts/sdk/shims-cf-worker.ts says why). */
-const SDK_SHIMS = /^@modelcontextprotocol\/server\/_shims$/;
-export const SDK_SHIMS_REPLACEMENT = join(ROOT, 'scripts/sdk/shims-cf-worker.ts');
-
 /**
- * Resolves the SDK's `_shims` (its default JSON Schema validator and `process`) to
- * {@link SDK_SHIMS_REPLACEMENT}: the SDK's cfworker validator instead of Ajv, 125 KiB less on the start path.
+ * What the Lambda bundles resolve the SDK's `@modelcontextprotocol/server/_shims` to (an esbuild `alias`):
+ * its cfworker JSON Schema validator as the default instead of Ajv, 125 KiB less on the start path
+ * (scripts/sdk/shims-cf-worker.ts says why).
  */
-export function sdkShimsPlugin(): Plugin {
-  return {
-    name: 'lambda-mcp-sdk-shims',
-    setup(pluginBuild) {
-      pluginBuild.onResolve({ filter: SDK_SHIMS }, () => ({ path: SDK_SHIMS_REPLACEMENT }));
-    },
-  };
-}
+export const SDK_SHIMS_REPLACEMENT = join(ROOT, 'scripts/sdk/shims-cf-worker.ts');
 
 /**
  * The esbuild settings every Lambda bundle shares (also used by scripts/measure-sdk-load.ts): one ESM
  * program for the Lambda runtime's Node (`target`, default {@link LAMBDA_TARGET}) with every dependency
- * inside, the AWS SDK included, and the SDK's lighter JSON Schema validator as its default ({@link sdkShimsPlugin}).
+ * inside, the AWS SDK included, and the SDK's lighter JSON Schema validator as its default ({@link SDK_SHIMS_REPLACEMENT}).
  */
 export function lambdaBuildOptions(minify: boolean, target: string = LAMBDA_TARGET) {
   return {
@@ -67,7 +57,7 @@ export function lambdaBuildOptions(minify: boolean, target: string = LAMBDA_TARG
     sourcemap: true,
     sourcesContent: false,
     banner: { js: REQUIRE_BANNER },
-    plugins: [sdkShimsPlugin()],
+    alias: { '@modelcontextprotocol/server/_shims': SDK_SHIMS_REPLACEMENT },
   } satisfies BuildOptions;
 }
 

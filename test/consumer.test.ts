@@ -284,6 +284,7 @@ describe('the packed packages in a blank project', { timeout: 120_000 }, () => {
     expect([...readmeFiles(await readFile(README, 'utf8')).keys()].sort()).toEqual([
       'src/handler-dynamodb.ts',
       'src/handler.ts',
+      'src/sdk-shims.ts',
       'src/serve.ts',
       'src/server.ts',
     ]);
@@ -398,6 +399,12 @@ describe('the packed packages in a blank project', { timeout: 120_000 }, () => {
         held.some((path) => path.includes('node_modules/@aws-sdk/')),
         variant.label,
       ).toBe(variant.sdk);
+      // The README's --alias: the SDK's cfworker validator is its default; Ajv is not in the bundle at all.
+      expect(
+        held.filter((path) => /ajv/i.test(path)),
+        variant.label,
+      ).toEqual([]);
+      expect(held, variant.label).toContain('src/sdk-shims.ts');
       const bundle = join(app, outfile);
       const invoked = await runOk(
         process.execPath,
