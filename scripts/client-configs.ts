@@ -206,9 +206,15 @@ export function clientConfigBlocks(outputs: StackOutputs): ConfigBlock[] {
   }
   if (signIn) {
     blocks.push(
-      json('VS Code', 'signing in instead', vscodeFile, undefined, {
-        servers: { [SERVER_KEY]: { type: 'http', url, oauth: { clientId: publicClient } } },
-      }),
+      json(
+        'VS Code',
+        'signing in instead',
+        vscodeFile,
+        'not verified: VS Code names no redirect URL to add to authCallbackUrls, see docs/clients.md',
+        {
+          servers: { [SERVER_KEY]: { type: 'http', url, oauth: { clientId: publicClient } } },
+        },
+      ),
     );
   }
 

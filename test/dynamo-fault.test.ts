@@ -49,27 +49,34 @@ describe('DynamoDB outage', () => {
     expect((await post(handler, echo(2, 'before'), headers)).status).toBe(200);
 
     await dynamo.stop();
-    const unavailable = {
+    // Each answer names the request it fails: its id for a POSTed request, null for GET and DELETE.
+    const unavailable = (id: number | null) => ({
       jsonrpc: '2.0',
-      id: null,
+      id,
       error: { code: -32603, message: 'Service Unavailable: session storage failed' },
-    };
-    for (const attempt of [
-      () => post(handler, echo(3, 'during'), headers),
-      () =>
-        post(
-          handler,
-          { jsonrpc: '2.0', id: 4, method: 'logging/setLevel', params: { level: 'debug' } },
-          headers,
-        ),
-      () => handler.fetch(new Request(URL_, { headers: { ...headers, accept: 'text/event-stream' } })),
-      () => handler.fetch(new Request(URL_, { method: 'DELETE', headers })),
-      () => post(handler, initializeMessage('2025-11-25', 'during-outage')),
-    ]) {
+    });
+    for (const [id, attempt] of [
+      [3, () => post(handler, echo(3, 'during'), headers)],
+      [
+        4,
+        () =>
+          post(
+            handler,
+            { jsonrpc: '2.0', id: 4, method: 'logging/setLevel', params: { level: 'debug' } },
+            headers,
+          ),
+      ],
+      [
+        null,
+        () => handler.fetch(new Request(URL_, { headers: { ...headers, accept: 'text/event-stream' } })),
+      ],
+      [null, () => handler.fetch(new Request(URL_, { method: 'DELETE', headers }))],
+      [1, () => post(handler, initializeMessage('2025-11-25', 'during-outage'))],
+    ] as const) {
       const response = await attempt();
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('1');
-      expect(await response.json()).toEqual(unavailable);
+      expect(await response.json()).toEqual(unavailable(id));
     }
     // Each failure was reported with the SDK error as its cause.
     expect(errors.length).toBeGreaterThanOrEqual(5);

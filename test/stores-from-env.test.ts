@@ -51,6 +51,10 @@ describe('storesFromEnv', () => {
       { STORE: 'dynalite', DYNALITE_PORT: 'eighty' },
       'DYNALITE_PORT must be a port number (0 picks a free one); got "eighty"',
     ],
+    [
+      { STORE: 'dynamodb', SESSION_TABLE_NAME: 't', SESSION_IDLE_SECONDS: '30' },
+      'SESSION_IDLE_SECONDS must be a whole number from 60 to 86400; got "30"',
+    ],
   ])('refuses %o with a message naming the key', async (env, message) => {
     const failure = await storesFromEnv(env, () => {}).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ConfigError);
@@ -190,6 +194,33 @@ describe('on AWS endpoints the DynamoDB code loads with the first store call', (
       }),
     );
     expect(stored.Item?.protocolVersion?.S).toBe('2025-11-25');
+  });
+
+  it('loads nothing of the AWS SDK at start-up for a DYNAMODB_ENDPOINT naming AWS either', async () => {
+    const index = join(process.cwd(), 'packages/lambda-mcp/src/index.ts');
+    const result = lastJsonLine(
+      await runModule(
+        `
+      import { registerHooks } from 'node:module';
+      let sdk = 0;
+      registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); if (r.url.includes('/@aws-sdk/')) sdk++; return r; } });
+      const { storesFromEnv } = await import(${JSON.stringify(index)});
+      const stores = await storesFromEnv();
+      console.log(JSON.stringify({ sdk, description: stores.description }));
+      await stores.close();
+    `,
+        {
+          STORE: 'dynamodb',
+          SESSION_TABLE_NAME: 'mcp',
+          DYNAMODB_ENDPOINT: 'https://dynamodb.eu-west-1.amazonaws.com',
+          AWS_REGION: 'eu-west-1',
+        },
+      ),
+    );
+    expect(result).toEqual({
+      sdk: 0,
+      description: 'DynamoDB table mcp (https://dynamodb.eu-west-1.amazonaws.com)',
+    });
   });
 
   it('a failed load answers 503 and the next call loads again', async () => {

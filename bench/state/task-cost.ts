@@ -13,7 +13,7 @@ import { BENCH_KEY } from '../subjects/key.js';
 const MODERN = '2026-07-28';
 const TASKS = 'io.modelcontextprotocol/tasks';
 /** Short, so the measured heartbeat comes without waiting long. */
-const HEARTBEAT_MS = 100;
+const HEARTBEAT_MS = 300;
 /** Longer than the bench takes: no heartbeat of this instance falls into another step's row. */
 const QUIET_HEARTBEAT_MS = 600_000;
 
@@ -26,6 +26,25 @@ function gate(): { open: () => void; opened: Promise<void> } {
     open = resolve;
   });
   return { open, opened };
+}
+
+/** `promise`, or a thrown error naming `what` when the run ended first or 10 s passed. */
+async function within<T>(promise: Promise<T>, ended: Promise<unknown>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const fail = (why: string) => () => {
+    throw new Error(`${what}: ${why}`);
+  };
+  try {
+    return await Promise.race([
+      promise,
+      ended.then(fail('the task run ended before its tool started')),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what}: not within 10 s`)), 10_000);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A raw 2026-07-28 request of a client that declares the tasks extension. */
@@ -115,7 +134,7 @@ export async function measureTaskLifecycle(
     // Creation includes what the run writes as it starts (it starts right after the answer).
     await measure('task created (2026-07-28 tools/call)', async () => {
       taskId = await start(quiet);
-      await quietRunning.opened;
+      await within(quietRunning.opened, quiet.tasks.idle(), 'the created task');
     });
     await measure('task completed (result stored, status logged)', async () => {
       quietGate.open();
@@ -129,7 +148,7 @@ export async function measureTaskLifecycle(
       await resultOf(await quiet.fetch(taskRequest(3, 'tasks/cancel', { taskId }, taskId)), 'cancel');
     });
     await start(beating);
-    await beatingRunning.opened;
+    await within(beatingRunning.opened, beating.tasks.idle(), 'the heartbeat task');
     await measure('task heartbeat (each TASK_HEARTBEAT_SECONDS while it runs)', nextCall);
   } finally {
     release();

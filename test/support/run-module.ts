@@ -19,7 +19,7 @@ export async function runModule(source: string, env?: Record<string, string>): P
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     out += chunk;
   });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
   if (code !== 0) throw new Error(`module exited ${code}: ${out}`);
   return out;
 }

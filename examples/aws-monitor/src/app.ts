@@ -66,7 +66,12 @@ export async function buildAwsMonitor(
   setClientInstrumentation(observability.instrument);
   // The configuration's layers decide the store; lambda-mcp builds it from the same environment.
   const fromEnv = await storesFromEnv(
-    { ...env, STORE: config.store, EVENT_RETENTION_SECONDS: String(config.events.retentionSeconds) },
+    {
+      ...env,
+      STORE: config.store,
+      EVENT_RETENTION_SECONDS: String(config.events.retentionSeconds),
+      SESSION_IDLE_SECONDS: String(config.sessionIdleSeconds),
+    },
     log,
   );
   const resolved = resolveOptions({

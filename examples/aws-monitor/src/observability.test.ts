@@ -77,8 +77,9 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  vi.restoreAllMocks();
+  // Closed first: close() writes the request lines still queued, and they belong to the captured output.
   for (const app of apps) await app.close();
+  vi.restoreAllMocks();
   for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
   Object.assign(process.env, savedEnv);
 });

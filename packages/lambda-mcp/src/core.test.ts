@@ -105,9 +105,10 @@ describe('the core', () => {
       post({ jsonrpc: '2.0', id: 2, method: 'ping' }, { 'mcp-session-id': 'abc' }),
     );
     expect([response.status, response.headers.get('retry-after')]).toEqual([503, '1']);
+    // The answer names the request it fails (its id), so a client can match it.
     expect(await response.json()).toEqual({
       jsonrpc: '2.0',
-      id: null,
+      id: 2,
       error: { code: -32603, message: 'Service Unavailable: session storage failed' },
     });
     expect(errors.map((e) => e.message)).toEqual(['DynamoDB GetItem failed: timeout']);

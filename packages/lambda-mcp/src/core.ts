@@ -235,9 +235,13 @@ function errorResponse(error: unknown, onerror: (error: Error) => void, body?: P
   }
   if (error instanceof StoreUnavailableError) {
     onerror(error);
-    return jsonRpcErrorResponse(503, RpcCode.InternalError, 'Service Unavailable: session storage failed', {
-      'retry-after': '1',
-    });
+    return jsonRpcErrorResponse(
+      503,
+      RpcCode.InternalError,
+      'Service Unavailable: session storage failed',
+      { 'retry-after': '1' },
+      requestIdOf(body),
+    );
   }
   onerror(error instanceof Error ? error : new LambdaMcpError(String(error)));
   return jsonRpcErrorResponse(500, RpcCode.InternalError, 'Internal error');

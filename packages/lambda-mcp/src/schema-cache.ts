@@ -11,7 +11,9 @@ type JsonSchemaOptions = Parameters<StandardSchemaWithJSON['~standard']['jsonSch
 /**
  * `schema` with its JSON Schema conversions memoised (by direction and target); validation, types and every
  * other property are the schema's own. Build it once, at module level or per instance, and register it on
- * each request's server.
+ * each request's server. Register the wrapper itself; to compose (nest it in another zod object, `.meta()`,
+ * `z.toJSONSchema`) use the bare schema, since zod's metadata registry knows the schema object, not the
+ * wrapper.
  *
  * @example
  * const Output = cachedJsonSchema(z.object({ count: z.number() }));

@@ -11,14 +11,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ConfigError } from '../errors.js';
 import { storeCall } from './client.js';
+import { isLocalEndpoint } from './endpoint.js';
 import { createTableInput, TABLE } from './table.js';
 
-/** Whether `endpoint` is a DynamoDB other than AWS's (DynamoDB Local, dynalite, LocalStack). */
-export function isLocalEndpoint(endpoint: string | undefined): boolean {
-  if (!endpoint) return false;
-  const host = new URL(endpoint).hostname;
-  return !/\.amazonaws\.com(\.cn)?$/.test(host) && !host.endsWith('.api.aws');
-}
+export { isLocalEndpoint };
 
 /**
  * Makes sure `tableName` exists on the local DynamoDB at `endpoint`; resolves `true` when it created it.

@@ -1,7 +1,8 @@
 // DynamoDB stores whose code loads with their first call, not at start-up. `storesFromEnv` hands these to
 // the handler so that an instance only imports the AWS SDK and the store modules (about 250 KiB, some 30 ms
-// of compiling at a cold start) when a request needs the table: a 2026-07-28 request never does, so a cold
-// start that serves one costs what it costs on the memory store. Every store method awaits the one shared
+// of compiling at a cold start) when a request needs the table: a plain 2026-07-28 request never does (a
+// `subscriptions/listen` reads the global log, a task uses the task store), so a cold start that serves one
+// costs what it costs on the memory store. Every store method awaits the one shared
 // load, then calls the real store; what the handler reads synchronously (the global log's `shared`,
 // `settleMs` and `isCursor`) comes from the table definition, which imports no AWS SDK code.
 import type { DynamoStores } from '../dynamodb/index.js';

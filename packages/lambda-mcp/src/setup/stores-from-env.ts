@@ -1,11 +1,14 @@
 // The store switch every entry point reads (`npm start`, `npm run conformance-server`, the Lambda handlers):
 // STORE=memory (default), STORE=dynamodb (SESSION_TABLE_NAME, DYNAMODB_ENDPOINT and the standard AWS SDK
 // configuration) or STORE=dynalite (an embedded DynamoDB with its data in a local folder, no AWS account).
+// SESSION_IDLE_SECONDS (default 3600) sets how long stored events outlive their session's last request.
 // STORE_TIMEOUT_MS (default 3000) is the total deadline of each DynamoDB call, retries included.
 // The DynamoDB code and the AWS SDK are imported only when asked for: on AWS's endpoint with the first store
-// call (deferred-stores.ts), for a local endpoint at start-up, to check its table.
+// call (deferred-stores.ts), for a local endpoint at start-up, to check its table. A plain 2026-07-28 request
+// makes no store call; `subscriptions/listen` reads the global log and tasks use the task store.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { isLocalEndpoint } from '../dynamodb/endpoint.js';
 import { ConfigError, StoreUnavailableError } from '../errors.js';
 import type { LambdaMcpOptions } from '../options.js';
 import { isInLambda } from '../request-state-key.js';
@@ -80,6 +83,16 @@ export async function storesFromEnv(
     );
   }
 
+  // The handler's session idle time, so that stored events live as long as the session that can resume them.
+  const idle = env.SESSION_IDLE_SECONDS?.trim();
+  const sessionIdleSeconds = idle ? Number(idle) : undefined;
+  if (
+    sessionIdleSeconds !== undefined &&
+    (!Number.isInteger(sessionIdleSeconds) || sessionIdleSeconds < 60 || sessionIdleSeconds > 86_400)
+  ) {
+    throw new ConfigError(`SESSION_IDLE_SECONDS must be a whole number from 60 to 86400; got "${idle}"`);
+  }
+
   let stopDynalite = async () => {};
   if (kind === 'dynalite') {
     await mkdir(dynaliteFolder, { recursive: true });
@@ -89,9 +102,8 @@ export async function storesFromEnv(
     stopDynalite = running.close;
     log(`lambda-mcp: embedded dynalite at ${endpoint}, data in ${dynaliteFolder}`);
   }
-  // Without DYNAMODB_ENDPOINT (a function on AWS) nothing of the DynamoDB code is imported here.
-  const local =
-    endpoint !== undefined && (await import('../dynamodb/ensure-table.js')).isLocalEndpoint(endpoint);
+  // On AWS's endpoint (DYNAMODB_ENDPOINT unset or naming AWS) nothing of the DynamoDB code is imported here.
+  const local = isLocalEndpoint(endpoint);
   // The AWS SDK and the stores load with the first store call (deferred-stores.ts), except for a local
   // endpoint: its table is checked (and created when missing) now, which needs them anyway.
   let client: { destroy(): void } | undefined;
@@ -113,6 +125,7 @@ export async function storesFromEnv(
         client: created,
         tableName: tableName as string,
         ...(eventRetentionSeconds !== undefined && { eventRetentionSeconds }),
+        ...(sessionIdleSeconds !== undefined && { sessionIdleSeconds }),
         ...(timeoutMs !== undefined && { timeoutMs }),
       }),
     };
