@@ -3,31 +3,23 @@
 // `--token`, LAMBDA_MCP_TOKEN and `--client-credentials` (discovered through the resource's metadata, one token
 // for the whole run), `--suite auth` passing against the real gate and failing against a server that accepts
 // any bearer token, and no token or secret ever in the output.
-import { type ChildProcess, spawn } from 'node:child_process';
+
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type LocalMcpServer, localServerOptions, serveLocal } from 'lambda-mcp/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsMonitorApp, buildAwsMonitor } from '../examples/aws-monitor/src/app.js';
 import type { JsonReport } from '../packages/lambda-mcp-client/src/runner/report.js';
 import { TEST_KEY } from './helpers.js';
+import { type CliRun, cliRunner, NO_AWS } from './support/cli-runner.js';
 import { type OidcProvider, startOidcProvider } from './support/oidc-provider.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'packages/lambda-mcp-client/bin/lambda-mcp-client.mjs');
-/** Keeps the AWS SDK (the reference server's tools run in this process) away from real credentials. */
-const NO_AWS = {
-  AWS_CONFIG_FILE: '/nonexistent/lambda-mcp-test/config',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/lambda-mcp-test/credentials',
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
 const SERVER_ENV = { LOG_LEVEL: 'SILENT', ADMIN_TOOLS: 'true', PUBLISH_TOOL: 'true', ...NO_AWS };
 
 const apps: AwsMonitorApp[] = [];
 const servers: LocalMcpServer[] = [];
-const children = new Set<ChildProcess>();
+const cli = cliRunner();
 let issuer: OidcProvider;
 /** The reference server behind the real gate. */
 let gated: LocalMcpServer;
@@ -65,9 +57,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  children.clear();
+  cli.killAll();
 });
 
 afterAll(async () => {
@@ -77,35 +67,11 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+/** Runs `lambda-mcp-client …args` to its exit, `env` added and `input` piped. */
+const run = (args: string[], env: NodeJS.ProcessEnv = {}, input = ''): Promise<CliRun> =>
+  cli.run(args, env, input);
 
-/** Runs `lambda-mcp-client …args` to its exit, with pipes (no TTY, no colors), `env` added and `input` piped. */
-function run(args: string[], env: NodeJS.ProcessEnv = {}, input = ''): Promise<Run> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...NO_AWS, ...env };
-  delete childEnv.NO_COLOR;
-  if (!('LAMBDA_MCP_TOKEN' in env)) delete childEnv.LAMBDA_MCP_TOKEN;
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv, stdio: 'pipe' });
-  children.add(child);
-  child.stdin.end(input);
-  const output = { stdout: '', stderr: '' };
-  child.stdout.on('data', (chunk: Buffer) => {
-    output.stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    output.stderr += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, ...output }));
-  });
-}
-
-/** No secret of `secrets` appears in the run's output. */
-function expectNoSecrets(result: Run, secrets: readonly string[]): void {
+function expectNoSecrets(result: CliRun, secrets: readonly string[]): void {
   for (const secret of secrets) {
     expect(secret.length).toBeGreaterThan(20);
     expect(result.stdout).not.toContain(secret);

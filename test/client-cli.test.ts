@@ -1,34 +1,26 @@
 // lambda-mcp-client `test` as a user runs it: the executable in a child process against the reference server
 // (every suite passes, the report and the JSON agree, skips never count as passes) and against broken
 // fixture servers, which must fail with the broken rule named.
-import { type ChildProcess, spawn } from 'node:child_process';
+
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type LocalMcpServer, localServerOptions, serveLocal } from 'lambda-mcp/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsMonitorApp, buildAwsMonitor } from '../examples/aws-monitor/src/app.js';
 import type { JsonReport } from '../packages/lambda-mcp-client/src/runner/report.js';
 import { type ClientTestServerKind, startClientTestServer } from './fixtures/client-test-servers.js';
 import { TEST_KEY } from './helpers.js';
+import { type CliRun, cliRunner, NO_AWS } from './support/cli-runner.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'packages/lambda-mcp-client/bin/lambda-mcp-client.mjs');
 const VERSIONS = ['2026-07-28', '2025-11-25', '2025-06-18', '2025-03-26'];
-/** Keeps the AWS SDK (the reference server's tools run in this process) away from real credentials. */
-const NO_AWS = {
-  AWS_CONFIG_FILE: '/nonexistent/lambda-mcp-test/config',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/lambda-mcp-test/credentials',
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
 
 const savedAws = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('AWS_')));
 let app: AwsMonitorApp;
 let reference: LocalMcpServer;
 let dir: string;
 const servers: LocalMcpServer[] = [];
-const children = new Set<ChildProcess>();
+const cli = cliRunner();
 
 beforeAll(async () => {
   for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
@@ -43,9 +35,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  children.clear();
+  cli.killAll();
   for (const server of servers.splice(0)) await server.close();
 });
 
@@ -57,31 +47,8 @@ afterAll(async () => {
   Object.assign(process.env, savedAws);
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `lambda-mcp-client test …args` to its exit, with pipes (so no TTY and no colors). */
-function runTest(args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...NO_AWS };
-  delete env.NO_COLOR;
-  const child = spawn(process.execPath, [BIN, 'test', ...args], { cwd: ROOT, env, stdio: 'pipe' });
-  children.add(child);
-  child.stdin.end();
-  const output = { stdout: '', stderr: '' };
-  child.stdout.on('data', (chunk: Buffer) => {
-    output.stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    output.stderr += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, ...output }));
-  });
-}
+/** Runs `lambda-mcp-client test …args` to its exit. */
+const runTest = (args: string[]): Promise<CliRun> => cli.run(['test', ...args]);
 
 async function fixture(kind: ClientTestServerKind): Promise<LocalMcpServer> {
   const server = await startClientTestServer(kind);

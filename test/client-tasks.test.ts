@@ -3,23 +3,20 @@
 // questions answered through a scripted terminal, and `test --suite tasks`, which passes against the fixture
 // and fails, naming the broken checks, behind a proxy that breaks the SEP (tasks/get answered with
 // resultType "task", tasks/list answered with a result).
-import { type ChildProcess, spawn } from 'node:child_process';
+
 import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runTaskCall, type TaskCallIo } from '../packages/lambda-mcp-client/src/commands/call-task.js';
 import type { JsonReport } from '../packages/lambda-mcp-client/src/runner/report.js';
 import { type RunningConformanceServer, startConformanceServer } from './conformance/serve.js';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'packages/lambda-mcp-client/bin/lambda-mcp-client.mjs');
+import { type CliRun, cliRunner } from './support/cli-runner.js';
 
 let fixture: RunningConformanceServer;
-const children = new Set<ChildProcess>();
+const runner = cliRunner();
 const files: string[] = [];
 
 beforeAll(async () => {
@@ -27,9 +24,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  children.clear();
+  runner.killAll();
   for (const file of files.splice(0)) rmSync(file, { force: true });
 });
 
@@ -37,35 +32,9 @@ afterAll(async () => {
   await fixture?.close();
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
+/** Runs `lambda-mcp-client …args` to its exit. */
+const cli = (args: string[]): Promise<CliRun> => runner.run(args);
 
-/** Runs `lambda-mcp-client …args` to its exit, with pipes (no TTY, no colors). */
-function cli(args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.NO_COLOR;
-  const started = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: 'pipe' });
-  children.add(child);
-  child.stdin.end();
-  const output = { stdout: '', stderr: '' };
-  child.stdout.on('data', (chunk: Buffer) => {
-    output.stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    output.stderr += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, ...output, ms: Date.now() - started }));
-  });
-}
-
-/** A proxy in front of `target` that breaks the SEP: tasks/get says resultType "task", tasks/list answers. */
 async function brokenProxy(target: string): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
