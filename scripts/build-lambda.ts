@@ -61,6 +61,37 @@ export function lambdaBuildOptions(minify: boolean, target: string = LAMBDA_TARG
   } satisfies BuildOptions;
 }
 
+/**
+ * The whole esbuild configuration of one Lambda artifact folder: {@link lambdaBuildOptions} plus an entry
+ * `index.mjs` in `outdir`, dynamic imports split into `chunks/`, the reference server's data files embedded,
+ * dynalite left out, a metafile. `buildLambda` builds the shipped artifact with it; the bench builds the SDK
+ * anchor with it, so both are built alike.
+ *
+ * @example
+ * await build(artifactBuildOptions(join(ROOT, 'bench/artifact/anchor.ts'), '/tmp/sdk', true));
+ */
+export function artifactBuildOptions(entry: string, outdir: string, minify: boolean, target = LAMBDA_TARGET) {
+  return {
+    ...lambdaBuildOptions(minify, target),
+    entryPoints: { index: entry },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    // Dynamic imports (the DynamoDB stores, each monitored service's SDK client) become chunks.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    // examples/aws-monitor/src/config.ts uses these instead of reading data/ next to the module.
+    define: embeddedDataDefine(),
+    // The one exception to "everything inside": dynalite (STORE=dynalite, a development dependency) runs on
+    // a native LevelDB binding that cannot be bundled. Left as `import('dynalite')`, it resolves from the
+    // repository's node_modules when `npm run invoke` runs dist/lambda/http, and inside Lambda fails with
+    // lambda-mcp's "STORE=dynalite needs the dynalite package" (STORE=dynalite has no place there).
+    external: ['dynalite'],
+    metafile: true,
+    logLevel: 'warning',
+    absWorkingDir: ROOT,
+  } satisfies BuildOptions;
+}
+
 /** Options of {@link buildLambda}. */
 export interface BuildLambdaOptions {
   /** Where the artifacts go, one folder each (default `dist/lambda`, from the repository root). */
@@ -143,25 +174,7 @@ export async function buildLambda({
   const dir = join(base, 'http');
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  const result = await build({
-    ...lambdaBuildOptions(minify, target),
-    entryPoints: { index: join(ROOT, HTTP_ENTRY_SOURCE) },
-    outdir: dir,
-    outExtension: { '.js': '.mjs' },
-    // Dynamic imports (the DynamoDB stores, each monitored service's SDK client) become chunks.
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    // examples/aws-monitor/src/config.ts uses these instead of reading data/ next to the module.
-    define: embeddedDataDefine(),
-    // The one exception to "everything inside": dynalite (STORE=dynalite, a development dependency) runs on
-    // a native LevelDB binding that cannot be bundled. Left as `import('dynalite')`, it resolves from the
-    // repository's node_modules when `npm run invoke` runs dist/lambda/http, and inside Lambda fails with
-    // lambda-mcp's "STORE=dynalite needs the dynalite package" (STORE=dynalite has no place there).
-    external: ['dynalite'],
-    metafile: true,
-    logLevel: 'warning',
-    absWorkingDir: ROOT,
-  });
+  const result = await build(artifactBuildOptions(join(ROOT, HTTP_ENTRY_SOURCE), dir, minify, target));
   const metafile = result.metafile;
   const metafilePath = join(base, 'http.meta.json');
   await writeFile(metafilePath, JSON.stringify(metafile));

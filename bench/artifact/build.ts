@@ -1,12 +1,12 @@
 // Builds what the artifact cold start runs, into one temporary folder: lambda-mcp's shipped Lambda artifact
 // exactly as `npm run build:lambda` builds it (`buildLambda`, minified, chunks), the SDK anchor
-// (bench/artifact/anchor.ts) with the same esbuild options (`lambdaBuildOptions`, the embedded data files,
+// (bench/artifact/anchor.ts) with the same esbuild options (`artifactBuildOptions`: the embedded data files,
 // chunk splitting), and the small child runner that imports one of them and invokes it.
 import { join, relative } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import {
+  artifactBuildOptions,
   buildLambda,
-  embeddedDataDefine,
   lambdaBuildOptions,
   ROOT,
   staticImports,
@@ -29,19 +29,7 @@ export async function buildArtifacts(dir: string, minify = true): Promise<Artifa
   const [ours] = (await buildLambda({ outDir: join(dir, 'ours'), minify })).artifacts;
   if (!ours) throw new Error('buildLambda built no artifact');
   const sdkDir = join(dir, 'sdk');
-  const anchor = await build({
-    ...lambdaBuildOptions(minify),
-    entryPoints: { index: join(ROOT, 'bench/artifact/anchor.ts') },
-    outdir: sdkDir,
-    outExtension: { '.js': '.mjs' },
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    define: embeddedDataDefine(),
-    external: ['dynalite'],
-    metafile: true,
-    logLevel: 'warning',
-    absWorkingDir: ROOT,
-  });
+  const anchor = await build(artifactBuildOptions(join(ROOT, 'bench/artifact/anchor.ts'), sdkDir, minify));
   const child = join(dir, 'child.mjs');
   await build({
     ...lambdaBuildOptions(false),
