@@ -20,6 +20,20 @@ function task(): TaskRecord {
   };
 }
 
+/** A heartbeat of `task()` every 100 ms on `store`, recording why it aborted the tool. */
+function beatOn(store: MemoryTaskStore) {
+  const aborts: string[] = [];
+  const beat = new Heartbeat(
+    store,
+    task(),
+    100,
+    Date.now,
+    () => {},
+    (why) => aborts.push(why),
+  );
+  return { beat, aborts };
+}
+
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -41,15 +55,7 @@ describe('Heartbeat', () => {
       await stalled;
       return update(id, version, patch);
     };
-    const aborts: string[] = [];
-    const beat = new Heartbeat(
-      store,
-      task(),
-      100,
-      Date.now,
-      () => {},
-      (why) => aborts.push(why),
-    );
+    const { beat, aborts } = beatOn(store);
     beat.status('step 1');
     await vi.advanceTimersByTimeAsync(1000); // ten intervals against a stalled store
     expect(patches).toHaveLength(1);
@@ -70,15 +76,7 @@ describe('Heartbeat', () => {
     const store = new MemoryTaskStore(() => Date.now());
     await store.create(task());
     await store.update('t1', 1, { cancelRequested: true });
-    const aborts: string[] = [];
-    const beat = new Heartbeat(
-      store,
-      task(),
-      100,
-      Date.now,
-      () => {},
-      (why) => aborts.push(why),
-    );
+    const { beat, aborts } = beatOn(store);
     await vi.advanceTimersByTimeAsync(100);
     expect(aborts).toEqual(['cancel']);
     await beat.stop();
