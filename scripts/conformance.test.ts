@@ -3,21 +3,14 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningConformanceServer, startConformanceServer } from '../test/conformance/serve.js';
+import { collectOutput } from '../test/support/collect-output.js';
 import { parseConformanceArgs } from './conformance.js';
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/conformance.ts', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+  return collectOutput(child);
 }
 
 describe('npm run conformance: the command line', () => {

@@ -8,12 +8,14 @@
 // builds nothing, but prints the command lines, the stack, the auth mode and the next steps (the client
 // configuration included, with placeholders), with AWS credentials and the network out of reach (no AWS_*
 // variables, a proxy that does not exist). Nothing here calls AWS.
+
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_MODES as INFRA_AUTH_MODES } from '../infra/lib/auth.js';
+import { collectOutput } from '../test/support/collect-output.js';
 import { AUTH_MODES } from './deploy.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -111,15 +113,7 @@ async function run(args: string[], state: Record<string, unknown>, { ci = false 
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk;
-  });
-  const code = await new Promise<number | null>((done) => child.once('close', done));
+  const { code, stdout, stderr } = await collectOutput(child);
   const calls = readFileSync(log, 'utf8')
     .split('\n')
     .filter(Boolean)

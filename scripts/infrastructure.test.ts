@@ -2,6 +2,7 @@
 // `aws` first on PATH (each call's argv logged as one JSON line, answers from a small state file): the exact
 // AWS commands, the env file written (the AUTH_* settings from --auth-issuer or a deployed stack's outputs
 // included), idempotence, --dry-run, and shellcheck on both scripts.
+
 import { spawn } from 'node:child_process';
 import {
   chmodSync,
@@ -17,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { createTableInput } from 'lambda-mcp/dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectOutput } from '../test/support/collect-output.js';
 import { shellcheck, shouldLintShell } from './shellcheck.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -228,29 +230,18 @@ function workspace(state: Partial<AwsState> = {}) {
     /** Runs a script with stdin not a terminal; `commands` holds only this run's AWS calls. */
     run(script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
       writeFileSync(logPath, '');
-      return new Promise((done, reject) => {
-        const child = spawn(script, args, {
-          cwd: dir,
-          env: { ...env, ...extraEnv },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (chunk) => {
-          stdout += chunk;
-        });
-        child.stderr.on('data', (chunk) => {
-          stderr += chunk;
-        });
-        child.on('error', reject);
-        child.on('close', (code) => {
-          const commands = readFileSync(logPath, 'utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map((line) => JSON.parse(line) as string[]);
-          done({ code, stdout, stderr, commands });
-        });
+      const child = spawn(script, args, {
+        cwd: dir,
+        env: { ...env, ...extraEnv },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
+      return collectOutput(child).then((output) => ({
+        ...output,
+        commands: readFileSync(logPath, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as string[]),
+      }));
     },
   };
 }

@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { collectOutput } from './collect-output.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -46,17 +47,7 @@ export function cliRunner() {
     const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: ROOT, env: childEnv, stdio: 'pipe' });
     children.add(child);
     child.stdin.end(input);
-    const output = { stdout: '', stderr: '' };
-    child.stdout.on('data', (chunk: Buffer) => {
-      output.stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output.stderr += chunk.toString();
-    });
-    return new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, ...output, ms: Date.now() - started }));
-    });
+    return collectOutput(child).then((output) => ({ ...output, ms: Date.now() - started }));
   };
   const killAll = () => {
     for (const child of children)

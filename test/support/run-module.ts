@@ -1,6 +1,7 @@
 // Runs a snippet of TypeScript/ES module source in a fresh `node --import tsx` from the workspace root, for
 // tests that must see a process's own module graph (what a cold start loads), not the test runner's.
 import { spawn } from 'node:child_process';
+import { collectOutput } from './collect-output.js';
 
 /**
  * Runs `source` as an ES module in a fresh node with tsx; resolves its stdout. With `env`, the child gets
@@ -15,13 +16,9 @@ export async function runModule(source: string, env?: Record<string, string>): P
     ...(env && { env: { PATH: process.env.PATH ?? '', ...env } }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  if (code !== 0) throw new Error(`module exited ${code}: ${out}`);
-  return out;
+  const { code, stdout } = await collectOutput(child);
+  if (code !== 0) throw new Error(`module exited ${code}: ${stdout}`);
+  return stdout;
 }
 
 /** The last line `runModule` printed, parsed as JSON. */
