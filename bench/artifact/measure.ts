@@ -3,13 +3,14 @@
 // Subjects: lambda-mcp's shipped artifact through `handler` (buffered) and `streamingHandler` (the
 // runtime stand-in), on the memory store and on the DynamoDB store against a dynalite this process starts,
 // and the SDK anchor (buffered, no store). Runs alternate the order of the cases, run by run.
-import { spawn } from 'node:child_process';
+
 import { randomBytes } from 'node:crypto';
 import { startDynalite } from '../../packages/lambda-mcp/src/dynamodb/dynalite.js';
 import { ensureLocalTable } from '../../packages/lambda-mcp/src/dynamodb/ensure-table.js';
 import { ROOT } from '../../scripts/build-lambda.js';
 import type { ColdRequest } from '../cold/child.js';
 import { type Summary, summarize } from '../stats.js';
+import { timedChild } from '../timed-child.js';
 import type { ArtifactBuild } from './build.js';
 import { type ArtifactChildReport, REPORT_PREFIX } from './protocol.js';
 
@@ -107,54 +108,31 @@ function lambdaEnv(item: ArtifactCase, dynamo: { endpoint: string; table: string
 }
 
 /** Spawns one child for `item` and times it. Rejects when the child fails or its answer was wrong. */
-export function artifactColdStart(
+export async function artifactColdStart(
   built: ArtifactBuild,
   item: ArtifactCase,
   dynamo?: { endpoint: string; table: string },
 ): Promise<ArtifactSample> {
   const entry = item.subject === 'ours' ? built.ours : built.sdk;
   const env = lambdaEnv(item, dynamo, entry.slice(0, entry.lastIndexOf('/')));
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [built.child, entry, item.handler, item.request], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let lineAt: number | undefined;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      if (lineAt === undefined && new RegExp(`(^|\\n)${REPORT_PREFIX}.*\\n`).test(stdout)) {
-        lineAt = performance.now();
-      }
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const what = `artifact cold start ${describeCase(item)}`;
-      const line = stdout.split('\n').find((text) => text.startsWith(REPORT_PREFIX));
-      if (lineAt === undefined || !line) {
-        reject(new Error(`${what}: no report line, exit code ${code}\n${stdout}\n${stderr}`));
-        return;
-      }
-      const report = JSON.parse(line.slice(REPORT_PREFIX.length)) as ArtifactChildReport;
-      if (!report.ok) {
-        reject(new Error(`${what}: ${report.error}\n${stderr}`));
-        return;
-      }
-      resolve({
-        wallMs: lineAt - started,
-        startedMs: report.startedMs,
-        importMs: report.importMs,
-        answerMs: report.answerMs,
-        rssBytes: report.rssBytes,
-      });
-    });
-  });
+  const reportLine = new RegExp(`(^|\\n)${REPORT_PREFIX}.*\\n`);
+  const run = await timedChild([built.child, entry, item.handler, item.request], env, ROOT, (out) =>
+    reportLine.test(out),
+  );
+  const what = `artifact cold start ${describeCase(item)}`;
+  const line = run.stdout.split('\n').find((text) => text.startsWith(REPORT_PREFIX));
+  if (run.lineMs === undefined || !line) {
+    throw new Error(`${what}: no report line, exit code ${run.code}\n${run.stdout}\n${run.stderr}`);
+  }
+  const report = JSON.parse(line.slice(REPORT_PREFIX.length)) as ArtifactChildReport;
+  if (!report.ok) throw new Error(`${what}: ${report.error}\n${run.stderr}`);
+  return {
+    wallMs: run.lineMs,
+    startedMs: report.startedMs,
+    importMs: report.importMs,
+    answerMs: report.answerMs,
+    rssBytes: report.rssBytes,
+  };
 }
 
 /** e.g. `ours streamingHandler dynamodb legacy`. */

@@ -1,6 +1,6 @@
 // Cold start: bundles each subject's child entry once with esbuild (one ESM file, the Lambda target, as a Lambda
 // deployment would ship it), then spawns `node <bundle> <request>` repeatedly and times spawn → answer line.
-import { spawn } from 'node:child_process';
+
 import { stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import { composition, embeddedDataDefine, LAMBDA_TARGET } from '../../scripts/build-lambda.js';
 import { type Summary, summarize } from '../stats.js';
 import type { SubjectName } from '../subjects/types.js';
+import { timedChild } from '../timed-child.js';
 import type { ChildReport, ColdRequest } from './child.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -88,48 +89,24 @@ export async function writeBaseline(dir: string): Promise<string> {
 }
 
 /** Spawns one child and times it. Rejects when the child fails or its answer was wrong. */
-export function coldStart(file: string, request: ColdRequest, env: NodeJS.ProcessEnv): Promise<ColdSample> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [file, request], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let lineAt: number | undefined;
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk;
-      if (lineAt === undefined && stdout.includes('\n')) lineAt = performance.now();
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const exitAt = performance.now();
-      const what = `cold start of ${file} (${request})`;
-      if (lineAt === undefined) {
-        reject(new Error(`${what}: no answer line, exit code ${code}\n${stderr}`));
-        return;
-      }
-      const report = JSON.parse(stdout.slice(0, stdout.indexOf('\n'))) as ChildReport;
-      if (!report.ok) {
-        reject(new Error(`${what}: ${report.error}\n${stderr}`));
-        return;
-      }
-      resolve({
-        wallMs: lineAt - started,
-        exitMs: exitAt - started,
-        loadMs: report.loadedMs,
-        createMs: report.createdMs - report.loadedMs,
-        requestMs: report.answeredMs - report.createdMs,
-      });
-    });
-  });
+export async function coldStart(
+  file: string,
+  request: ColdRequest,
+  env: NodeJS.ProcessEnv,
+): Promise<ColdSample> {
+  const run = await timedChild([file, request], env, ROOT, (out) => out.includes('\n'));
+  const what = `cold start of ${file} (${request})`;
+  if (run.lineMs === undefined)
+    throw new Error(`${what}: no answer line, exit code ${run.code}\n${run.stderr}`);
+  const report = JSON.parse(run.stdout.slice(0, run.stdout.indexOf('\n'))) as ChildReport;
+  if (!report.ok) throw new Error(`${what}: ${report.error}\n${run.stderr}`);
+  return {
+    wallMs: run.lineMs,
+    exitMs: run.exitMs,
+    loadMs: report.loadedMs,
+    createMs: report.createdMs - report.loadedMs,
+    requestMs: report.answeredMs - report.createdMs,
+  };
 }
 
 /** The cold starts of one child for one first request, summarized. */
