@@ -4,10 +4,11 @@
 // no gaps and no duplicates, and a crash cannot leave a hole. Writers in one process queue per session.
 // Events too large for one item are split into chunk items written before the event that names them.
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { JSONRPCMessage } from '@modelcontextprotocol/server';
 import { StoreItemTooLargeError, StoreUnavailableError } from '../errors.js';
 import { type EventStore, eventId, type StoredEvent } from '../stores/types.js';
+import { batchWriteAll, readChunks, writeChunks } from './chunks.js';
 import { isConditionFailure, storeCall } from './client.js';
 import { queryPages, sortKeyRange } from './query-pages.js';
 import { DynamoStore, type DynamoStoreOptions, type Item } from './store.js';
@@ -93,7 +94,12 @@ export class DynamoEventStore extends DynamoStore implements EventStore {
         if (sk.startsWith(EVENT_PREFIX) || sk.startsWith('CHUNK#')) doomed.push(item);
       }
     }
-    await this.#batchWrite(doomed.map((Key) => ({ DeleteRequest: { Key } })));
+    await batchWriteAll(
+      this.db,
+      this.tableName,
+      doomed.map((Key) => ({ DeleteRequest: { Key } })),
+      'event log delete',
+    );
     this.#heads.delete(sessionId);
   }
 
@@ -170,67 +176,32 @@ export class DynamoEventStore extends DynamoStore implements EventStore {
   async #message(sessionId: string, item: Item): Promise<JSONRPCMessage> {
     if (typeof item.message === 'string') return JSON.parse(item.message) as JSONRPCMessage;
     const chunkId = item.chunks as string;
-    const parts = item.parts as number;
-    const wanted = Array.from({ length: parts }, (_, part) => keys.chunk(sessionId, chunkId, part));
-    const found = new Map<string, Uint8Array>();
-    for (let i = 0; i < wanted.length; i += 25) {
-      let request: Item[] | undefined = wanted.slice(i, i + 25);
-      while (request?.length) {
-        const keysToGet: Item[] = request;
-        const out = await storeCall('event chunk read', () =>
-          this.db.send(
-            new BatchGetCommand({
-              RequestItems: { [this.tableName]: { Keys: keysToGet, ConsistentRead: true } },
-            }),
-          ),
-        );
-        for (const chunk of out.Responses?.[this.tableName] ?? []) {
-          found.set(chunk[TABLE.sortKey] as string, chunk.data as Uint8Array);
-        }
-        request = out.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
-      }
-    }
-    const buffers = wanted.map((key) => {
-      const data = found.get(key.sk);
-      if (!data) throw new StoreUnavailableError(`Event chunk ${key.sk} of session ${sessionId} is missing`);
-      return data;
-    });
-    return JSON.parse(Buffer.concat(buffers).toString('utf8')) as JSONRPCMessage;
+    const wanted = Array.from({ length: item.parts as number }, (_, part) =>
+      keys.chunk(sessionId, chunkId, part),
+    );
+    const data = await readChunks(
+      this.db,
+      this.tableName,
+      wanted,
+      'event chunk read',
+      (sortKey) => `Event chunk ${sortKey} of session ${sessionId} is missing`,
+    );
+    return JSON.parse(data.toString('utf8')) as JSONRPCMessage;
   }
 
   /** Stores a large message as chunk items; resolves the fields the event item carries instead of it. */
   async #writeChunks(sessionId: string, json: string, ttl: number) {
-    const data = Buffer.from(json, 'utf8');
     const chunkId = randomUUID();
-    const puts: Item[] = [];
-    for (let offset = 0, part = 0; offset < data.length; offset += INLINE_BYTES, part++) {
-      const slice = data.subarray(offset, offset + INLINE_BYTES);
-      puts.push({
-        PutRequest: {
-          Item: { ...keys.chunk(sessionId, chunkId, part), data: slice, [TABLE.ttlAttribute]: ttl },
-        },
-      });
-    }
-    // At most ~16 MB per BatchWriteItem; two chunks a batch keeps each request small and quick.
-    for (let i = 0; i < puts.length; i += 2) await this.#batchWrite(puts.slice(i, i + 2));
-    return { chunks: chunkId, parts: puts.length };
-  }
-
-  async #batchWrite(requests: Item[]): Promise<void> {
-    for (let i = 0; i < requests.length; i += 25) {
-      let pending: Item[] | undefined = requests.slice(i, i + 25);
-      for (let round = 0; pending?.length; round++) {
-        if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** round)));
-        const batch: Item[] = pending;
-        const out = await storeCall('event log write', () =>
-          this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: batch } })),
-        );
-        pending = out.UnprocessedItems?.[this.tableName] as Item[] | undefined;
-        if (round > 8 && pending?.length) {
-          throw new StoreUnavailableError('DynamoDB left event log writes unprocessed after 8 retries');
-        }
-      }
-    }
+    const parts = await writeChunks(
+      this.db,
+      this.tableName,
+      (part) => keys.chunk(sessionId, chunkId, part),
+      Buffer.from(json, 'utf8'),
+      INLINE_BYTES,
+      ttl,
+      'event chunk write',
+    );
+    return { chunks: chunkId, parts };
   }
 
   #remember(sessionId: string, seq: number): void {

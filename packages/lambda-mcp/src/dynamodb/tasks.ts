@@ -5,8 +5,7 @@
 // skip expired items. A result too large for the item goes into chunk items (`TASK#<id>` / `CHUNK#…`),
 // written before the item that names them, as the event store chunks large events; a read fetches them.
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { StoreConflictError, StoreItemTooLargeError, StoreUnavailableError } from '../errors.js';
+import { StoreConflictError, StoreItemTooLargeError } from '../errors.js';
 import {
   assertTaskTransition,
   canTransitionTask,
@@ -15,7 +14,8 @@ import {
   type TaskRecord,
   type TaskStore,
 } from '../tasks/types.js';
-import { storeCall, type VersionedUpdateResult } from './client.js';
+import { readChunks, writeChunks } from './chunks.js';
+import type { VersionedUpdateResult } from './client.js';
 import { DynamoRecordStore } from './record-store.js';
 import type { DynamoStoreOptions, Item } from './store.js';
 import { keys, TABLE, ttlOf } from './table.js';
@@ -102,32 +102,17 @@ export class DynamoTaskStore extends DynamoRecordStore<TaskRecord> implements Ta
       );
     }
     const chunkId = randomUUID();
-    const ttl = ttlOf(expiresAt ?? this.now() + CHUNK_RETENTION_MS);
-    const puts: Item[] = [];
-    for (let offset = 0, part = 0; offset < data.length; offset += INLINE_RESULT_BYTES, part++) {
-      const slice = data.subarray(offset, offset + INLINE_RESULT_BYTES);
-      puts.push({
-        PutRequest: {
-          Item: { ...keys.taskChunk(id, chunkId, part), data: slice, [TABLE.ttlAttribute]: ttl },
-        },
-      });
-    }
-    // Two chunks a batch keeps each request small; unprocessed items are sent again.
-    for (let i = 0; i < puts.length; i += 2) {
-      let pending: Item[] | undefined = puts.slice(i, i + 2);
-      for (let round = 0; pending?.length; round++) {
-        if (round > 8)
-          throw new StoreUnavailableError('DynamoDB left task result chunks unprocessed after 8 retries');
-        if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** round)));
-        const batch: Item[] = pending;
-        const out = await storeCall('task result write', () =>
-          this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: batch } })),
-        );
-        pending = out.UnprocessedItems?.[this.tableName] as Item[] | undefined;
-      }
-    }
+    const parts = await writeChunks(
+      this.db,
+      this.tableName,
+      (part) => keys.taskChunk(id, chunkId, part),
+      data,
+      INLINE_RESULT_BYTES,
+      ttlOf(expiresAt ?? this.now() + CHUNK_RETENTION_MS),
+      'task result write',
+    );
     delete item.result;
-    item.resultChunks = JSON.stringify({ id: chunkId, parts: puts.length });
+    item.resultChunks = JSON.stringify({ id: chunkId, parts });
   }
 
   /** The record with its chunked result read back (strongly consistent), when it has one. */
@@ -135,31 +120,14 @@ export class DynamoTaskStore extends DynamoRecordStore<TaskRecord> implements Ta
     const ref = chunkRefs.get(record);
     if (!ref) return record;
     const wanted = Array.from({ length: ref.parts }, (_, part) => keys.taskChunk(record.id, ref.id, part));
-    const found = new Map<string, Uint8Array>();
-    for (let i = 0; i < wanted.length; i += 25) {
-      let request: Item[] | undefined = wanted.slice(i, i + 25);
-      while (request?.length) {
-        const batch: Item[] = request;
-        const out = await storeCall('task result read', () =>
-          this.db.send(
-            new BatchGetCommand({
-              RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: true } },
-            }),
-          ),
-        );
-        for (const chunk of out.Responses?.[this.tableName] ?? []) {
-          found.set(chunk[TABLE.sortKey] as string, chunk.data as Uint8Array);
-        }
-        request = out.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
-      }
-    }
-    const parts = wanted.map((key) => {
-      const data = found.get(key.sk);
-      if (!data)
-        throw new StoreUnavailableError(`Task result chunk ${key.sk} of task ${record.id} is missing`);
-      return data;
-    });
-    return { ...record, result: JSON.parse(Buffer.concat(parts).toString('utf8')) };
+    const data = await readChunks(
+      this.db,
+      this.tableName,
+      wanted,
+      'task result read',
+      (sortKey) => `Task result chunk ${sortKey} of task ${record.id} is missing`,
+    );
+    return { ...record, result: JSON.parse(data.toString('utf8')) };
   }
 
   /**
