@@ -93,8 +93,12 @@ export class EventFeed {
     return { event, stored };
   }
 
-  /** Sends an event to this instance's streams only, without logging it (internal events). */
-  publishLocal(input: EventInput, scope: EventScope): McpEvent {
+  /**
+   * Sends an event to this instance's streams only, without logging it (internal events). With no stream
+   * open on the instance the event would reach nobody, so none is made (`undefined`).
+   */
+  publishLocal(input: EventInput, scope: EventScope): McpEvent | undefined {
+    if (this.bus.size === 0) return undefined;
     const event = makeEvent(input, scope, { now: this.#now(), maxBytes: this.#maxBytes, newId: randomUUID });
     this.bus.publish({ event });
     return event;

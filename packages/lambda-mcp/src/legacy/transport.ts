@@ -328,12 +328,9 @@ export class LegacyTransport {
     return new Response(null, { status: 200 });
   }
 
-  /**
-   * An instance-local internal event (global, or for one session's streams), when they are enabled and a
-   * stream is open on this instance to receive it (with none, the event would reach nobody: it is not made).
-   */
+  /** An instance-local internal event (global, or for one session's streams), when they are enabled. */
   #internal(type: string, data: Record<string, unknown>, sessionId?: string) {
-    if (!this.#o.internalEvents || this.#feed.bus.size === 0) return;
+    if (!this.#o.internalEvents) return;
     this.#feed.publishLocal(
       { type, source: 'lambda-mcp', data },
       sessionId ? { kind: 'session', sessionId } : { kind: 'global' },
