@@ -356,6 +356,23 @@ describe('tasks on the modern leg', () => {
     });
   });
 
+  it('refuses a listen naming more than 100 task ids with -32602, reading none of them', async () => {
+    const store = new MemoryTaskStore();
+    let reads = 0;
+    const get = store.get.bind(store);
+    store.get = (id: string) => {
+      reads++;
+      return get(id);
+    };
+    const { listen } = setup({ store });
+    const response = await listen(Array.from({ length: 101 }, (_, i) => `t${i}`));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: { code: -32602, message: 'Invalid params: a listen names at most 100 task ids; got 101' },
+    });
+    expect(reads).toBe(0);
+  });
+
   it('sends notifications/tasks for the task ids a subscriptions/listen names, from their current state on', async () => {
     const { start, listen, gates, handler } = setup();
     const taskId = await start('job');

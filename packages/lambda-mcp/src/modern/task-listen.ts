@@ -7,10 +7,10 @@
 // (`task:<id>`), so a listen stream on any instance receives them and no other stream ever does.
 import { type AuthInfo, SUBSCRIPTION_ID_META_KEY } from '@modelcontextprotocol/server';
 import type { EventFeed } from '../events/feed.js';
-import { jsonRpcErrorResponse } from '../http/responses.js';
+import { jsonRpcErrorResponse, RpcCode } from '../http/responses.js';
 import { declaresTasks, detailedTask, missingTasksCapability, observedTask } from '../tasks/protocol.js';
 import type { TaskRuntime } from '../tasks/runtime.js';
-import type { TaskRecord } from '../tasks/types.js';
+import { isTerminalTaskStatus, type TaskRecord, type TaskStatus } from '../tasks/types.js';
 
 /** The event type of a task change in the feed. Never sent to clients as it is. */
 export const TASK_CHANGED_EVENT = 'lambda-mcp/task-changed';
@@ -37,6 +37,9 @@ export function publishTaskChange(
     ),
   );
 }
+
+/** Most task ids one listen may name: each is a store read and a bus subscription for the stream's life. */
+export const MAX_LISTENED_TASKS = 100;
 
 /** The task ids a listen body asks for, or `undefined` when it asks for none. */
 function requestedTaskIds(body: unknown): { ids: string[]; message: Record<string, unknown> } | undefined {
@@ -80,11 +83,24 @@ export async function serveTaskListen(
     json.error.data = error.data;
     return Response.json(json, { status: 400 });
   }
-  const tasks = new Map<string, TaskRecord>();
-  for (const id of new Set(asked.ids)) {
-    const record = await runtime.visible(id, authInfo);
-    if (record) tasks.set(id, record);
+  const unique = [...new Set(asked.ids)];
+  if (unique.length > MAX_LISTENED_TASKS) {
+    const id = asked.message.id;
+    return jsonRpcErrorResponse(
+      400,
+      RpcCode.InvalidParams,
+      `Invalid params: a listen names at most ${MAX_LISTENED_TASKS} task ids; got ${unique.length}`,
+      {},
+      typeof id === 'string' || typeof id === 'number' ? id : null,
+    );
   }
+  // Read together (one store read each), not one after another.
+  const records = await Promise.all(unique.map((id) => runtime.visible(id, authInfo)));
+  const tasks = new Map<string, TaskRecord>();
+  unique.forEach((id, index) => {
+    const record = records[index];
+    if (record) tasks.set(id, record);
+  });
   const { taskIds: _taskIds, ...rest } = params.notifications;
   const response = await serve({ ...asked.message, params: { ...params, notifications: rest } });
   if (!response.body || !response.headers.get('content-type')?.includes('text/event-stream')) return response;
@@ -97,7 +113,7 @@ export async function serveTaskListen(
 
 /** Whether a `DetailedTask` (or record) is in a terminal status. */
 const isTerminal = (task: unknown) =>
-  ['completed', 'failed', 'cancelled'].includes(String((task as { status?: unknown } | null)?.status));
+  isTerminalTaskStatus(String((task as { status?: unknown } | null)?.status) as TaskStatus);
 
 /**
  * The SDK's listen stream, with the honoured task ids in its ack and the tasks' notifications after it. The
