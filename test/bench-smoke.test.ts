@@ -177,7 +177,7 @@ describe('the state benchmarks', () => {
       'SNS redelivery (duplicate message)': 'PutItem (refused) + GetItem + GetItem',
       '2025 GET stream resumed (Last-Event-ID)': 'GetItem + Query + Query',
       // One durable task's lifecycle (the Tasks extension), as test/tasks-multi-instance.test.ts counts it.
-      'task created (2026-07-28 tools/call)': 'PutItem + PutItem + GetItem',
+      'task created (2026-07-28 tools/call)': 'PutItem + PutItem + GetItem + UpdateItem',
       'task completed (result stored, status logged)': 'UpdateItem + PutItem',
       'tasks/get': 'GetItem',
       'task heartbeat (each TASK_HEARTBEAT_SECONDS while it runs)': 'UpdateItem',

@@ -48,6 +48,10 @@ function fixture() {
     },
     async ({ a, b }) => ({ content: [{ type: 'text', text: String(a + b) }] }),
   );
+  registerTaskTool(server, 'count', { inputSchema: NO_ARGS, taskSupport: 'required' }, async () => {
+    dispatches++;
+    return { content: [{ type: 'text', text: `run ${dispatches}` }] };
+  });
   registerTaskTool(server, 'ask', { inputSchema: NO_ARGS, taskSupport: 'optional' }, async (_a, ctx) => {
     const name = acceptedContent<{ name?: string }>(ctx.mcpReq.inputResponses, 'name')?.name;
     if (typeof name === 'string') return { content: [{ type: 'text', text: `Hi ${name}` }] };
@@ -63,7 +67,10 @@ function fixture() {
   return server;
 }
 
-async function lambdaApp() {
+/** How often the `count` tool has run. */
+let dispatches = 0;
+
+async function lambdaApp(now?: () => number) {
   const lambda = mockClient(LambdaClient);
   lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
   const tableName = await dynamo.newTable();
@@ -71,6 +78,7 @@ async function lambdaApp() {
     requestStateKey: TEST_KEY,
     sse: 'poll',
     onerror: () => {},
+    ...(now && { now }),
     tasks: {
       runner: 'lambda-async',
       functionName: 'mcp-function',
@@ -126,6 +134,40 @@ describe('the lambda-async task runner', () => {
       // A repeated (retried) worker event is a no-op: the run is over.
       await entry(invoke?.Payload, context);
       expect((await rpc('tasks/get', { taskId })).result?.status).toBe('completed');
+    } finally {
+      lambda.restore();
+    }
+  });
+
+  it('runs the tool once when the same worker event arrives twice at once (Lambda delivers at least once)', async () => {
+    const { lambda, entry, rpc, invocations } = await lambdaApp();
+    try {
+      dispatches = 0;
+      const taskId = (await rpc('tools/call', { name: 'count', arguments: {} })).result?.taskId as string;
+      const [invoke] = invocations();
+      await Promise.all([entry(invoke?.Payload, context), entry(invoke?.Payload, context)]);
+      expect(dispatches).toBe(1);
+      expect((await rpc('tasks/get', { taskId })).result).toMatchObject({
+        status: 'completed',
+        result: { content: [{ type: 'text', text: 'run 1' }] },
+      });
+    } finally {
+      lambda.restore();
+    }
+  });
+
+  it('runs nothing for a worker event that arrives after the run lease ran out', async () => {
+    let clock = Date.now();
+    const { lambda, entry, rpc, invocations } = await lambdaApp(() => clock);
+    try {
+      dispatches = 0;
+      const taskId = (await rpc('tools/call', { name: 'count', arguments: {} })).result?.taskId as string;
+      const [invoke] = invocations();
+      clock += 31_000; // past the lease (three 10 s heartbeats): readers see the task failed
+      expect((await rpc('tasks/get', { taskId })).result?.status).toBe('failed');
+      await entry(invoke?.Payload, context);
+      expect(dispatches).toBe(0);
+      expect((await rpc('tasks/get', { taskId })).result?.status).toBe('failed');
     } finally {
       lambda.restore();
     }

@@ -159,6 +159,7 @@ const PLAIN_FIELDS = [
   'requestState',
   'cancelRequested',
   'runId',
+  'claimedRunId',
   'heartbeatAt',
   'leaseMs',
 ] as const;

@@ -182,8 +182,8 @@ export class TaskRuntime implements TaskHost {
    * With a `deadline` (epoch ms; the Lambda worker's), the tool is aborted then and the task fails.
    */
   async execute(run: TaskRun, deadline?: number): Promise<void> {
-    const record = await this.#store.get(run.taskId);
-    if (!record?.call || record.status !== 'working' || record.runId !== run.runId) return;
+    const record = await this.#claim(run);
+    if (!record?.call) return;
     const call = record.call;
     const controller = new AbortController();
     let reason: 'cancel' | 'deadline' | 'lost' | undefined;
@@ -235,6 +235,25 @@ export class TaskRuntime implements TaskHost {
         error: tooLarge,
         statusMessage: tooLarge.message,
       }));
+    }
+  }
+
+  /**
+   * Takes `run` for this worker: the record, with its heartbeat renewed, when the task is `working` under
+   * `run`, no worker has started that run (a repeated worker event finds it claimed, and of two at once
+   * one loses the versioned write) and its lease has not run out (readers may already see it failed);
+   * `undefined` otherwise. One write per run.
+   */
+  async #claim(run: TaskRun): Promise<TaskRecord | undefined> {
+    const record = await this.#store.get(run.taskId);
+    if (!record || record.status !== 'working' || record.runId !== run.runId) return undefined;
+    if (record.claimedRunId === run.runId || isLeaseExpired(record, this.#now())) return undefined;
+    try {
+      const patch = { claimedRunId: run.runId, heartbeatAt: this.#now() };
+      return await this.#store.update(run.taskId, record.version, patch);
+    } catch (error) {
+      if (error instanceof StoreConflictError || error instanceof TaskStateError) return undefined;
+      throw error;
     }
   }
 

@@ -52,6 +52,11 @@ export interface TaskRecord {
   cancelRequested?: boolean;
   /** The run that owns a `working` task (a new one each time the task starts or resumes). */
   runId?: string;
+  /**
+   * The run a worker has started: set once, with a versioned write, by the first worker to run `runId`, so
+   * a worker event delivered twice (Lambda delivers asynchronous events at least once) runs the tool once.
+   */
+  claimedRunId?: string;
   /** Epoch milliseconds of the running task's last heartbeat. */
   heartbeatAt?: number;
   /** How long a `working` task may go without a heartbeat before it is reported `failed`, in ms. */
@@ -96,6 +101,7 @@ export type TaskPatch = Partial<
     | 'requestState'
     | 'cancelRequested'
     | 'runId'
+    | 'claimedRunId'
     | 'heartbeatAt'
     | 'leaseMs'
   >
