@@ -11,7 +11,11 @@ describe('LambdaAsyncTaskRunner with loadSdk', () => {
     class InvokeCommand {
       constructor(readonly input: unknown) {}
     }
+    const configs: unknown[] = [];
     class LambdaClient {
+      constructor(config: unknown) {
+        configs.push(config);
+      }
       async send(command: unknown) {
         sent.push(command);
         return {};
@@ -30,6 +34,10 @@ describe('LambdaAsyncTaskRunner with loadSdk', () => {
     await runner.start({ taskId: 't2', runId: 'r2' });
     expect(loads).toBe(2);
     expect(sent).toHaveLength(2);
+    // One client, built with deadlines on every call.
+    expect(configs).toEqual([
+      { requestHandler: { connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true } },
+    ]);
     const first = sent[0] as InvokeCommand;
     expect(first).toBeInstanceOf(InvokeCommand);
     expect(first.input).toEqual({

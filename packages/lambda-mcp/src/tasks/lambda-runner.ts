@@ -37,6 +37,15 @@ export interface LambdaClientLike {
 }
 
 /**
+ * The Lambda client the runner builds when given none: every Invoke has deadlines (1 s to connect, 3 s for the
+ * answer, an error past it), so a stalled Lambda API fails the `tools/call` that starts the task in seconds,
+ * not at the function's timeout. An asynchronous Invoke answers as soon as the event is queued.
+ */
+export const LAMBDA_CLIENT_CONFIG = {
+  requestHandler: { connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true },
+} as const;
+
+/**
  * The two exports of `@aws-sdk/client-lambda` the runner uses, so a host can hand over its own (bundled) copy,
  * loaded when the first task starts: `loadSdk: () => import('@aws-sdk/client-lambda')`.
  */
@@ -46,7 +55,7 @@ export interface LambdaSdk {
     InvocationType: 'Event';
     Payload: Uint8Array;
   }) => unknown;
-  LambdaClient: new (config: Record<string, never>) => LambdaClientLike;
+  LambdaClient: new (config: typeof LAMBDA_CLIENT_CONFIG) => LambdaClientLike;
 }
 
 /** Starts every task run as an asynchronous invocation of a Lambda function (by default this one). */
@@ -71,7 +80,7 @@ export class LambdaAsyncTaskRunner implements TaskRunner {
       throw new ConfigError('TASK_RUNNER=lambda-async needs a function name (AWS_LAMBDA_FUNCTION_NAME)');
     }
     const { InvokeCommand, LambdaClient } = await this.#loadSdk();
-    this.#client ??= new LambdaClient({});
+    this.#client ??= new LambdaClient(LAMBDA_CLIENT_CONFIG);
     const event: TaskWorkerEvent = { 'lambda-mcp': 'task-run', taskId: run.taskId, runId: run.runId };
     await this.#client.send(
       new InvokeCommand({
