@@ -9,6 +9,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -270,9 +271,14 @@ function storeActions(): string[] {
     BatchWrite: 'BatchWriteItem',
   };
   const names = new Set<string>();
-  // global-log: published events, in the same table (items GLOBAL#<bucket> and GLOBALID#<id>).
-  for (const file of ['sessions', 'events', 'mailbox', 'tasks', 'client', 'global-log']) {
-    const source = readFileSync(join(ROOT, `packages/lambda-mcp/src/dynamodb/${file}.ts`), 'utf8');
+  // Every store module (global-log: published events, in the same table, GLOBAL#<bucket> and GLOBALID#<id>),
+  // but the local-development ones: ensure-table (CreateTable on a local endpoint) and dynalite.
+  const dir = join(ROOT, 'packages/lambda-mcp/src/dynamodb');
+  const local = new Set(['ensure-table.ts', 'dynalite.ts']);
+  for (const file of readdirSync(dir).filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !local.has(f),
+  )) {
+    const source = readFileSync(join(dir, file), 'utf8');
     for (const [, name] of source.matchAll(/new (\w+)Command\(/g)) names.add(name as string);
   }
   return [...names].map((name) => {

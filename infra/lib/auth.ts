@@ -183,6 +183,9 @@ export function addCognito(stack: Stack, auth: ResolvedAuth): Record<string, str
 
   return {
     AUTH_ISSUER: issuer,
+    // Cognito publishes its keys here and serves no RFC 8414 metadata: naming the JWKS saves a cold start the
+    // discovery requests (two HTTPS round trips) before the first token can be checked.
+    AUTH_JWKS_URL: `${issuer}/.well-known/jwks.json`,
     ...(auth.audience && { AUTH_AUDIENCE: auth.audience }),
     AUTH_CLIENT_IDS: clientIds,
     AUTH_REQUIRED_SCOPES: SCOPES.tools,

@@ -128,6 +128,8 @@ export function authEnvironment(props: AuthProps = {}): Record<string, string> {
   if (props.authIssuer) return { AUTH_ISSUER: props.authIssuer, ...audience };
   return {
     AUTH_ISSUER: COGNITO_ISSUER,
+    // Cognito's key set, named so no discovery runs at a cold start.
+    AUTH_JWKS_URL: `${COGNITO_ISSUER}/.well-known/jwks.json`,
     ...audience,
     AUTH_CLIENT_IDS: `{{${IDS.agentClient}}},{{${IDS.publicClient}}}`,
     AUTH_REQUIRED_SCOPES: SCOPES.tools,

@@ -462,6 +462,7 @@ describe('McpStack: auth', () => {
       const variables = variablesOf(withApi.Resources[id]) as Record<string, string>;
       expect(variables, id).toMatchObject({
         AUTH_ISSUER: `https://cognito-idp.{{AWS::Region}}.{{AWS::URLSuffix}}/{{${IDS.userPool}}}`,
+        AUTH_JWKS_URL: `https://cognito-idp.{{AWS::Region}}.{{AWS::URLSuffix}}/{{${IDS.userPool}}}/.well-known/jwks.json`,
         AUTH_CLIENT_IDS: `{{${IDS.agentClient}}},{{${IDS.publicClient}}}`,
         AUTH_REQUIRED_SCOPES: 'lambda-mcp/mcp:tools',
         AUTH_ADMIN_SCOPE: 'lambda-mcp/mcp:admin',
