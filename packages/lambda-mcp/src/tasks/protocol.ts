@@ -3,8 +3,8 @@
 // request declares the extension, the errors the extension defines, and the lease rule that turns a
 // `working` task whose runner went silent into a `failed` one. Pure functions over records, so every
 // instance answers the same for the same stored task.
-import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
-import type { TaskError, TaskRecord } from './types.js';
+import { type AuthInfo, ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
+import type { TaskCall, TaskError, TaskPatch, TaskRecord } from './types.js';
 
 /** The extension's identifier, in capabilities and in `requiredCapabilities`. */
 export const TASKS_EXTENSION_ID = 'io.modelcontextprotocol/tasks';
@@ -50,6 +50,20 @@ export function unknownTask(): ProtocolError {
 export function observedTask(record: TaskRecord, now: number): TaskRecord {
   if (!isLeaseExpired(record, now)) return record;
   return { ...record, status: 'failed', error: workerStoppedError(), statusMessage: WORKER_STOPPED_MESSAGE };
+}
+
+/**
+ * Whether a worker may start `run` of `record`: the task is `working` under that run, no worker has started it
+ * yet (a repeated worker event finds it claimed; of two at once, one loses the versioned claim write), and
+ * its lease has not run out (readers may already have been shown it failed).
+ */
+export function isClaimable(record: TaskRecord, run: { runId: string }, now: number): boolean {
+  return (
+    record.status === 'working' &&
+    record.runId === run.runId &&
+    record.claimedRunId !== run.runId &&
+    !isLeaseExpired(record, now)
+  );
 }
 
 /** Whether a `working` task's runner has gone silent for longer than its lease. */
@@ -106,4 +120,25 @@ export function detailedTask(record: TaskRecord): Record<string, unknown> {
   if (record.status === 'completed') task.result = record.result ?? { content: [] };
   if (record.status === 'failed') task.error = record.error ?? workerStoppedError();
   return task;
+}
+
+/** The patch of a task the client cancelled. */
+export function cancelledPatch(): TaskPatch {
+  return { status: 'cancelled', inputRequests: {}, statusMessage: 'Cancelled by the client' };
+}
+
+/** The patch of a task whose worker had to stop before the tool finished. */
+export function timeoutPatch(): TaskPatch {
+  const error: TaskError = { code: -32603, message: 'The task did not finish before the worker had to stop' };
+  return { status: 'failed', error, statusMessage: error.message };
+}
+
+/** The caller's auth as a worker may see it: everything but the bearer token. */
+export function storedAuth(authInfo: AuthInfo): NonNullable<TaskCall['auth']> {
+  return {
+    clientId: authInfo.clientId,
+    scopes: [...authInfo.scopes],
+    ...(authInfo.expiresAt !== undefined && { expiresAt: authInfo.expiresAt }),
+    ...(authInfo.extra && { extra: authInfo.extra }),
+  };
 }

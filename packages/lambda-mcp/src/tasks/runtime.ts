@@ -9,7 +9,17 @@ import { StoreConflictError, StoreItemTooLargeError, TaskStateError } from '../e
 import { principalOf } from '../principal.js';
 import { Heartbeat } from './heartbeat.js';
 import type { ResolvedTaskOptions } from './options.js';
-import { detailedTask, isLeaseExpired, observedTask, unknownTask, workerStoppedError } from './protocol.js';
+import {
+  cancelledPatch,
+  detailedTask,
+  isClaimable,
+  isLeaseExpired,
+  observedTask,
+  storedAuth,
+  timeoutPatch,
+  unknownTask,
+  workerStoppedError,
+} from './protocol.js';
 import type { TaskRun, TaskRunner } from './runner.js';
 import { executionScope, type TaskExecution } from './scope.js';
 import type { NewTaskCall, TaskHost } from './tool.js';
@@ -238,16 +248,10 @@ export class TaskRuntime implements TaskHost {
     }
   }
 
-  /**
-   * Takes `run` for this worker: the record, with its heartbeat renewed, when the task is `working` under
-   * `run`, no worker has started that run (a repeated worker event finds it claimed, and of two at once
-   * one loses the versioned write) and its lease has not run out (readers may already see it failed);
-   * `undefined` otherwise. One write per run.
-   */
+  /** Takes `run` for this worker (see {@link isClaimable}): the record, renewed, or `undefined`. One write. */
   async #claim(run: TaskRun): Promise<TaskRecord | undefined> {
     const record = await this.#store.get(run.taskId);
-    if (!record || record.status !== 'working' || record.runId !== run.runId) return undefined;
-    if (record.claimedRunId === run.runId || isLeaseExpired(record, this.#now())) return undefined;
+    if (!record || !isClaimable(record, run, this.#now())) return undefined;
     try {
       const patch = { claimedRunId: run.runId, heartbeatAt: this.#now() };
       return await this.#store.update(run.taskId, record.version, patch);
@@ -385,23 +389,4 @@ export class TaskRuntime implements TaskHost {
       this.#onerror(error instanceof Error ? error : new Error(String(error)));
     }
   }
-}
-
-function cancelledPatch(): TaskPatch {
-  return { status: 'cancelled', inputRequests: {}, statusMessage: 'Cancelled by the client' };
-}
-
-function timeoutPatch(): TaskPatch {
-  const error: TaskError = { code: -32603, message: 'The task did not finish before the worker had to stop' };
-  return { status: 'failed', error, statusMessage: error.message };
-}
-
-/** The caller's auth as a worker may see it: everything but the bearer token. */
-function storedAuth(authInfo: AuthInfo): NonNullable<TaskCall['auth']> {
-  return {
-    clientId: authInfo.clientId,
-    scopes: [...authInfo.scopes],
-    ...(authInfo.expiresAt !== undefined && { expiresAt: authInfo.expiresAt }),
-    ...(authInfo.extra && { extra: authInfo.extra }),
-  };
 }
