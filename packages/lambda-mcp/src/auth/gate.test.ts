@@ -147,4 +147,23 @@ describe('protected resource metadata', () => {
     expect(await head.text()).toBe('');
     expect(at('/.well-known/oauth-protected-resource', 'OPTIONS').status).toBe(204);
   });
+
+  it('answers a custom verifier that fails (not a verdict on the token) with a 503 to retry, and reports it', async () => {
+    const reported: Error[] = [];
+    const broken = {
+      verifyAccessToken: async (): Promise<AuthInfo> => Promise.reject(new Error('ECONNRESET')),
+    };
+    const gate = createAuthGate(resolveAuth({ issuer, verifier: broken }), {
+      now,
+      onerror: (error) => reported.push(error),
+    });
+    const failure = await gate
+      .authenticate(request('https://mcp.example/mcp', { authorization: 'Bearer good' }))
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ status: 503, headers: { 'retry-after': '1' } });
+    expect((failure as Error).message).toBe('Service Unavailable: the token verifier failed');
+    expect(reported.map((error) => error.message)).toEqual([
+      'Service Unavailable: the token verifier failed: ECONNRESET',
+    ]);
+  });
 });

@@ -11,6 +11,7 @@ import {
   verifyBearerToken,
 } from '@modelcontextprotocol/server';
 import { HttpError } from '../errors.js';
+import { RpcCode } from '../http/responses.js';
 import type { ResolvedAuth } from './config.js';
 import type { JwtVerifier } from './jwt.js';
 import { metadataUrlFor, resourceFor } from './metadata.js';
@@ -101,8 +102,20 @@ export function createAuthGate(auth: ResolvedAuth, options: AuthGateOptions): Au
           // A custom verifier's tokens are bound to this resource through the `resource` it reports.
           ...(auth.verifier && { expectedResource: resource }),
         });
-      } catch (error) {
-        if (error instanceof OAuthError) return bearerAuthChallengeResponse(error, challenge);
+      } catch (failure) {
+        if (failure instanceof OAuthError) return bearerAuthChallengeResponse(failure, challenge);
+        // A custom verifier (token introspection, say) that fails otherwise, unreachable or broken, is no
+        // verdict on the token: the request gets a 503 to retry, as when the JWKS cannot be fetched.
+        const error =
+          auth.verifier && !(failure instanceof HttpError)
+            ? new HttpError(
+                503,
+                RpcCode.InternalError,
+                'Service Unavailable: the token verifier failed',
+                { 'retry-after': '1' },
+                { cause: failure },
+              )
+            : failure;
         if (error instanceof HttpError && error.status === 503) {
           const cause = error.cause instanceof Error ? error.cause : error;
           options.onerror(
