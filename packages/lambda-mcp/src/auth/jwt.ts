@@ -68,7 +68,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       }
       const info = await verifyToken(token, audience, keys, options);
       if (token.length <= CACHE_MAX_TOKEN) {
-        const until = Math.min((info.expiresAt ?? 0) + CLOCK_SKEW_SECONDS, nowSeconds + CACHE_SECONDS);
+        // Never past `exp`: the SDK's bearer check refuses an expired token whatever the skew allowed here.
+        const until = Math.min(info.expiresAt ?? 0, nowSeconds + CACHE_SECONDS);
         verified.set(key, { info, until });
         if (verified.size > CACHE_ENTRIES) verified.delete(verified.keys().next().value as string);
       }
