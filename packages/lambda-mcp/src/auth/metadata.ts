@@ -1,17 +1,16 @@
 // RFC 9728 Protected Resource Metadata for the MCP endpoint: which URL is the resource, where its document lives
 // (`/.well-known/oauth-protected-resource` and the form suffixed with the endpoint path), and the document itself,
 // built by the SDK's `buildOAuthProtectedResourceMetadata` and served with open CORS so browser clients can read it.
+
 import {
   buildOAuthProtectedResourceMetadata,
   getOAuthProtectedResourceMetadataUrl,
   type OAuthMetadata,
   resourceUrlFromServerUrl,
 } from '@modelcontextprotocol/server';
+import { METADATA_PREFIX } from '../http/mount.js';
 import { jsonRpcErrorResponse, RpcCode } from '../http/responses.js';
 import type { ResolvedAuth } from './config.js';
-
-/** The well-known path prefix of RFC 9728 documents. */
-export const METADATA_PREFIX = '/.well-known/oauth-protected-resource';
 
 /** The endpoint path the root metadata document names when nothing else tells it (the Lambda default route). */
 export const DEFAULT_ENDPOINT_PATH = '/mcp';

@@ -5,7 +5,8 @@
 import type { FetchExtras } from '../invocation.js';
 import { jsonRpcErrorResponse, RpcCode } from './responses.js';
 
-const METADATA_PREFIX = '/.well-known/oauth-protected-resource';
+/** Where RFC 9728 protected-resource metadata is served (bare, or suffixed with the endpoint path). */
+export const METADATA_PREFIX = '/.well-known/oauth-protected-resource';
 
 /** A handler `mountAt` serves; `endpointPath` tells it where it is mounted. */
 export interface MountableHandler {
